@@ -1,0 +1,41 @@
+#!/usr/bin/env node
+/**
+ * The `vpcflow` command: dispatches to a subcommand. Uses only the public API and the CLI modules.
+ */
+import { createRequire } from 'node:module';
+import { parseCommand } from './parse-command.js';
+import { processIo, type CommandIo } from './io.js';
+
+const HELP = `Usage: vpcflow <command> [options]
+
+Commands:
+  parse [--format F] [FILE ...|-]   print flow-log records as JSON lines
+  help                              this text
+
+Run "vpcflow <command> --help" for a command's options.`;
+
+const commands: Record<string, (argv: readonly string[], io: CommandIo) => Promise<number>> = {
+  parse: parseCommand,
+};
+
+export async function main(argv: readonly string[], io: CommandIo = processIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
+    io.stdout.write(`${HELP}\n`);
+    return name === undefined ? 2 : 0;
+  }
+  if (name === '--version' || name === '-v') {
+    const pkg = createRequire(import.meta.url)('../../package.json') as { version: string };
+    io.stdout.write(`${pkg.version}\n`);
+    return 0;
+  }
+  const command = commands[name];
+  if (!command) {
+    io.stderr.write(`vpcflow: unknown command ${JSON.stringify(name)}\n\n${HELP}\n`);
+    return 2;
+  }
+  return command(rest, io);
+}
+
+const status = await main(process.argv.slice(2));
+process.exitCode = status;

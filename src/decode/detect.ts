@@ -1,0 +1,19 @@
+/**
+ * Recognising a payload's shape from its first bytes. Only the shapes files and stdin carry are
+ * here; message payloads (KPL aggregation, JSON records) extend it.
+ */
+const GZIP_MAGIC_0 = 0x1f;
+const GZIP_MAGIC_1 = 0x8b;
+
+export function isGzip(bytes: Uint8Array): boolean {
+  return bytes.length >= 2 && bytes[0] === GZIP_MAGIC_0 && bytes[1] === GZIP_MAGIC_1;
+}
+
+/** Whether the first byte that is not whitespace opens a JSON object. */
+export function startsJsonObject(bytes: Uint8Array): boolean {
+  for (const byte of bytes) {
+    if (byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09) continue;
+    return byte === 0x7b;
+  }
+  return false;
+}

@@ -1,0 +1,51 @@
+/**
+ * Reading a file (or stdin) as a stream of byte chunks, gunzipped when it starts with the gzip
+ * magic bytes (concatenated gzip members, as AWS writes them, are read through).
+ */
+import { createReadStream } from 'node:fs';
+import type { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import { isGzip } from '../decode/detect.js';
+import { VpcflowError } from '../errors.js';
+
+export const STDIN = '-';
+
+async function* gunzipped(first: Uint8Array, rest: AsyncIterator<Uint8Array>): AsyncGenerator<Uint8Array> {
+  const gunzip = createGunzip();
+  const feed = (async () => {
+    try {
+      if (!gunzip.write(first)) await new Promise((resolve) => gunzip.once('drain', resolve));
+      for (let next = await rest.next(); !next.done; next = await rest.next()) {
+        if (!gunzip.write(next.value)) await new Promise((resolve) => gunzip.once('drain', resolve));
+      }
+      gunzip.end();
+    } catch (error) {
+      gunzip.destroy(error as Error);
+    }
+  })();
+  for await (const chunk of gunzip as AsyncIterable<Buffer>) yield chunk;
+  await feed;
+}
+
+/** The decompressed bytes of `path` ('-' for stdin), chunk by chunk. */
+export async function* readChunks(path: string, stdin: Readable = process.stdin): AsyncGenerator<Uint8Array> {
+  const stream: Readable = path === STDIN ? stdin : createReadStream(path, { highWaterMark: 1 << 20 });
+  const iterator = (stream as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
+  let first: IteratorResult<Buffer>;
+  try {
+    first = await iterator.next();
+  } catch (cause) {
+    throw new VpcflowError('VPCFLOW_INPUT_UNREADABLE', `cannot read ${path === STDIN ? 'standard input' : path}: ${(cause as Error).message}`, { cause, context: { path } });
+  }
+  if (first.done) return;
+  if (isGzip(first.value)) {
+    try {
+      yield* gunzipped(first.value, iterator);
+    } catch (cause) {
+      throw new VpcflowError('VPCFLOW_INPUT_UNREADABLE', `cannot decompress ${path}: ${(cause as Error).message} (is the gzip file truncated?)`, { cause, context: { path } });
+    }
+    return;
+  }
+  yield first.value;
+  for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value;
+}
