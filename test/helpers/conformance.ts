@@ -1,7 +1,22 @@
-/** Reading the shared conformance corpus (../shared/conformance, next to the repository). */
-import { readFileSync } from 'node:fs';
+/**
+ * Reading the shared conformance corpus: $VPCFLOW_CONFORMANCE_DIR, else ../shared/conformance next
+ * to the repository, else /work/shared/conformance (where CI's clones may live elsewhere).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 
-export const CONFORMANCE_DIR = new URL('../../../shared/conformance/', import.meta.url);
+function conformanceDir(): URL {
+  const candidates = [
+    process.env.VPCFLOW_CONFORMANCE_DIR ? pathToFileURL(`${process.env.VPCFLOW_CONFORMANCE_DIR.replace(/\/$/, '')}/`) : undefined,
+    new URL('../../../shared/conformance/', import.meta.url),
+    pathToFileURL('/work/shared/conformance/'),
+  ].filter((url): url is URL => url !== undefined);
+  const found = candidates.find((url) => existsSync(new URL('cases.jsonl', url)));
+  if (!found) throw new Error(`conformance corpus not found; set VPCFLOW_CONFORMANCE_DIR (looked in ${candidates.map((u) => u.pathname).join(', ')})`);
+  return found;
+}
+
+export const CONFORMANCE_DIR = conformanceDir();
 
 export interface ConformanceCase {
   id: string;
