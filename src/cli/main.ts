@@ -4,17 +4,20 @@
  */
 import { createRequire } from 'node:module';
 import { parseCommand } from './parse-command.js';
+import { runCommand } from './run-command.js';
 import { processIo, type CommandIo } from './io.js';
 
 const HELP = `Usage: vpcflow <command> [options]
 
 Commands:
+  run [options]                     the main job: windows and Prometheus metrics (demo feed by default)
   parse [--format F] [FILE ...|-]   print flow-log records as JSON lines
   help                              this text
 
 Run "vpcflow <command> --help" for a command's options.`;
 
 const commands: Record<string, (argv: readonly string[], io: CommandIo) => Promise<number>> = {
+  run: runCommand,
   parse: parseCommand,
 };
 

@@ -22,9 +22,15 @@ export type FormatInput = 'default' | string | readonly string[] | Format;
 
 const TOKEN = /^\$\{([^{}\s]+)\}$/;
 
+/** Most fields a format may have (AWS defines about 60; the tokenizer's tables hold this many). */
+export const MAX_FORMAT_FIELDS = 128;
+
 function fromNames(names: readonly string[], source: string): Format {
   if (names.length === 0) {
     throw new VpcflowError('VPCFLOW_FORMAT_INVALID', `format ${JSON.stringify(source)} names no fields; give an AWS format such as "\${version} \${account-id} ..." or "default"`);
+  }
+  if (names.length > MAX_FORMAT_FIELDS) {
+    throw new VpcflowError('VPCFLOW_FORMAT_INVALID', `format ${JSON.stringify(source.slice(0, 80))}... has ${names.length} fields; at most ${MAX_FORMAT_FIELDS} are supported`);
   }
   const normalized = names.map(normalizeFieldName);
   const seen = new Set<string>();

@@ -140,7 +140,7 @@ export class Tokenizer {
             continue;
           }
           if (!sameFormat(header, this.#format)) {
-            if (this.#pending() > 0) {
+            if (this.#counted() > 0) {
               yield this.#batch(position, false);
               emitted = true;
             }
@@ -161,7 +161,7 @@ export class Tokenizer {
         this.#carry = cursor < length ? new Uint8Array(wasm.memory.buffer, wasm.inputPtr() + cursor, length - cursor).slice() : EMPTY;
         this.#lines += this.#result(4);
         this.#bytes += take;
-        if (this.#pending() > 0 || (!emitted && offset === bytes.length)) yield this.#batch(position, false);
+        if (this.#counted() > 0 || (!emitted && offset === bytes.length)) yield this.#batch(position, false);
         break;
       }
     } while (offset < bytes.length);
@@ -220,8 +220,9 @@ export class Tokenizer {
     return new Uint32Array(this.#wasm.memory.buffer, this.#wasm.resultPtr(), 32)[slot]!;
   }
 
-  #pending(): number {
-    return this.#result(0);
+  /** Records, header lines and blank lines in the batch being filled. */
+  #counted(): number {
+    return this.#result(0) + this.#result(14) + this.#result(15);
   }
 
   /** The format the header line at the cursor names, or null when it names none the tokenizer can use. */
@@ -230,9 +231,11 @@ export class Tokenizer {
     const cursor = this.#result(1);
     const input = new Uint8Array(wasm.memory.buffer, wasm.inputPtr() + cursor, length - cursor);
     const end = input.indexOf(LF);
+    let line = decoder.decode(end < 0 ? input : input.subarray(0, end));
+    if (line.endsWith('\r')) line = line.slice(0, -1);
     try {
-      const format = parseFormat(decoder.decode(end < 0 ? input : input.subarray(0, end)).trim());
-      return format.fields.length <= wasm.maxFields() ? format : null;
+      // Split like records: on spaces only.
+      return parseFormat(line.split(' ').filter((name) => name !== ''));
     } catch {
       return null;
     }

@@ -1,0 +1,114 @@
+/**
+ * Turning pipeline events into metric values: worker acks into counters, closed windows into
+ * gauges. Series of a window's groups and top-K lists that are not in the newest window are
+ * deleted, so label cardinality stays bounded by the group space and K, whatever the input.
+ */
+import { protocolName, type TopList, type WindowResult } from '../pipeline/window-results.js';
+import type { AckMessage } from '../window/protocol.js';
+import { windowLabel } from '../window/time.js';
+import type { Metrics } from './registry.js';
+
+type Labels = Record<string, string>;
+type LabelledGauge = Metrics['windowFlows'];
+
+export class MetricsPublisher {
+  readonly #metrics: Metrics;
+  readonly #sizes: readonly number[];
+  readonly #interfaceCap: number;
+  readonly #interfaces = new Set<string>();
+  // Per gauge and window label, the label sets set for the latest window.
+  readonly #series = new Map<LabelledGauge, Map<string, Labels[]>>();
+
+  constructor(metrics: Metrics, sizes: readonly number[], interfaceCap: number) {
+    this.#metrics = metrics;
+    this.#sizes = sizes;
+    this.#interfaceCap = interfaceCap;
+  }
+
+  ack(ack: AckMessage): void {
+    const m = this.#metrics;
+    m.payloads.inc({ shape: ack.shape });
+    m.payloadBytes.inc(ack.payloadBytes);
+    if (ack.undecodable) m.undecodable.inc({ reason: ack.undecodable });
+    m.records.inc(ack.rows);
+    for (const [reason, count] of ack.errors) m.parseErrors.inc({ reason }, count);
+    if (ack.filtered > 0) m.filtered.inc(ack.filtered);
+    ack.late.forEach((count, s) => {
+      if (count > 0) m.late.inc({ window: windowLabel(this.#sizes[s]!) }, count);
+    });
+    if (ack.droppedNoTime > 0) m.dropped.inc({ reason: 'no_event_time' }, ack.droppedNoTime);
+    if (ack.droppedFuture > 0) m.dropped.inc({ reason: 'future' }, ack.droppedFuture);
+    if (ack.droppedWindowCap > 0) m.dropped.inc({ reason: 'window_cap' }, ack.droppedWindowCap);
+    for (const group of ack.processing) {
+      const traffic = { action: group.action ?? 'none', protocol: protocolName(group.protocol), direction: group.direction, traffic_class: group.traffic_class };
+      m.flowRecords.inc({ action: group.action ?? 'none', log_status: group.log_status ?? 'none' }, group.flows);
+      if (group.bytes > 0) m.flowBytes.inc(traffic, group.bytes);
+      if (group.packets > 0) m.flowPackets.inc(traffic, group.packets);
+      if (group.log_status === 'SKIPDATA') m.skipdataRecords.inc(group.flows);
+    }
+    for (const [id, bytes] of ack.interfaceBytes) {
+      if (!this.#interfaces.has(id) && this.#interfaces.size < this.#interfaceCap) this.#interfaces.add(id);
+      m.interfaceBytes.inc({ interface: this.#interfaces.has(id) ? id : 'other' }, bytes);
+    }
+    m.stageDuration.observe({ stage: 'decode' }, ack.seconds.decode);
+    m.stageDuration.observe({ stage: 'process' }, ack.seconds.tokenize);
+  }
+
+  /** Replace `gauge`'s series for `window` with `values`. */
+  #replace(gauge: LabelledGauge, window: string, values: [Labels, number][]): void {
+    let byWindow = this.#series.get(gauge);
+    if (!byWindow) {
+      byWindow = new Map();
+      this.#series.set(gauge, byWindow);
+    }
+    for (const labels of byWindow.get(window) ?? []) gauge.remove(labels);
+    for (const [labels, value] of values) gauge.set(labels, value);
+    byWindow.set(window, values.map(([labels]) => labels));
+  }
+
+  #top(gauge: LabelledGauge, window: string, list: TopList, name: string, labelsOf: (fields: Record<string, string | number>) => Labels): void {
+    this.#replace(
+      gauge,
+      window,
+      list.items.map((item, rank) => [{ window, rank: String(rank + 1), ...labelsOf(item.fields) }, item.value]),
+    );
+    this.#metrics.topErrorBound.set({ window, list: name }, list.error_bound);
+  }
+
+  window(result: WindowResult): void {
+    const m = this.#metrics;
+    const window = result.window;
+    const groups = result.totals.map((g) => ({
+      labels: { window, action: g.action ?? 'none', protocol: protocolName(g.protocol), log_status: g.log_status ?? 'none', direction: g.direction, traffic_class: g.traffic_class },
+      g,
+    }));
+    // Several groups can share labels (protocols beyond the named ones): sum them.
+    const sum = (pick: (g: (typeof groups)[number]['g']) => number): [Labels, number][] => {
+      const byKey = new Map<string, [Labels, number]>();
+      for (const { labels, g } of groups) {
+        const key = JSON.stringify(labels);
+        const entry = byKey.get(key);
+        if (entry) entry[1] += pick(g);
+        else byKey.set(key, [labels, pick(g)]);
+      }
+      return [...byKey.values()];
+    };
+    this.#replace(m.windowFlows, window, sum((g) => g.flows));
+    this.#replace(m.windowPackets, window, sum((g) => g.packets));
+    this.#replace(m.windowBytes, window, sum((g) => g.bytes));
+    m.windowEnd.set({ window }, result.end);
+    m.windowsClosed.inc({ window });
+    this.#top(m.topTalkers, window, result.top_talkers, 'talkers', (f) => ({ src: String(f.src), dst: String(f.dst) }));
+    this.#top(m.topDestinations, window, result.top_destinations, 'destinations', (f) => ({ address: String(f.address) }));
+    this.#top(m.topRejectedPorts, window, result.top_rejected_ports, 'rejected_ports', (f) => ({ protocol: String(f.protocol), port: String(f.port) }));
+    this.#top(m.topRejectedSources, window, result.top_rejected_sources, 'rejected_sources', (f) => ({ address: String(f.address) }));
+    this.#top(m.topInterfaces, window, result.top_interfaces, 'interfaces', (f) => ({ interface: String(f.interface) }));
+    if (result.estimated_cost) {
+      this.#replace(
+        m.windowCost,
+        window,
+        Object.entries(result.estimated_cost).map(([trafficClass, dollars]) => [{ window, traffic_class: trafficClass }, dollars]),
+      );
+    }
+  }
+}

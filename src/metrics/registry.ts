@@ -1,0 +1,29 @@
+/**
+ * The prom-client registry of the main thread, built from names.ts, plus process metrics.
+ * Workers report counters in their acks (deltas), so a restarted worker never resets a counter.
+ */
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { METRICS, type MetricKey } from './names.js';
+
+type MetricOf<K extends MetricKey> = (typeof METRICS)[K]['type'] extends 'counter'
+  ? Counter<string>
+  : (typeof METRICS)[K]['type'] extends 'gauge'
+    ? Gauge<string>
+    : Histogram<string>;
+
+export type Metrics = { [K in MetricKey]: MetricOf<K> };
+
+export function createMetrics(registry: Registry = new Registry()): { registry: Registry; metrics: Metrics } {
+  const metrics = {} as Record<MetricKey, Counter<string> | Gauge<string> | Histogram<string>>;
+  for (const [key, spec] of Object.entries(METRICS) as [MetricKey, (typeof METRICS)[MetricKey]][]) {
+    const common = { name: spec.name, help: spec.help, labelNames: [...spec.labels], registers: [registry] };
+    metrics[key] =
+      spec.type === 'counter'
+        ? new Counter(common)
+        : spec.type === 'gauge'
+          ? new Gauge(common)
+          : new Histogram({ ...common, buckets: [...('buckets' in spec ? spec.buckets : [])] });
+  }
+  collectDefaultMetrics({ register: registry });
+  return { registry, metrics: metrics as Metrics };
+}

@@ -1,0 +1,290 @@
+/**
+ * The main job: a source feeding the window workers, the watermark that closes windows, the
+ * exporter, and the commit signal back to the source.
+ *
+ *   source ──payloads──▶ worker pool (decode, tokenize, window) ──acks──▶ counters, watermarks
+ *      ▲                                                                       │
+ *      └── commit(safe positions) ◀── close barrier ◀── watermark − lateness ◀─┘ ──▶ gauges, --windows-out
+ *
+ * Delivery: windows live in worker memory; a position is committed only when every window its
+ * records went into has been emitted (CommitTracker), so after a crash the source resumes there
+ * and the replay rebuilds the open windows. The closed-through time is passed with the commit so
+ * replayed records of emitted windows are recognised as late and no window is emitted twice.
+ */
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import { startExporter, type Exporter } from '../metrics/http.js';
+import { MetricsPublisher } from '../metrics/publish.js';
+import type { Metrics } from '../metrics/registry.js';
+import type { Source, SourcePayload } from '../sources/source.js';
+import { loadTokenizerModule } from '../tokenizer/index.js';
+import type { AckMessage, WorkerSettings } from '../window/protocol.js';
+import { windowLabel } from '../window/time.js';
+import { CommitTracker } from './commit-tracker.js';
+import { Watermarks } from './watermarks.js';
+import { mergeWindows, type WindowResult } from './window-results.js';
+import { WorkerPool } from './worker-pool.js';
+
+export interface PipelineOptions {
+  settings: WorkerSettings;
+  workers: number;
+  maxInFlightBytes: number;
+  idleSeconds: number;
+  topK: number;
+  interfaceCap: number;
+  pricePerGb: Record<string, number> | null;
+  listen: { host: string; port: number } | null;
+  /** Exit when the source ends, after closing every window. */
+  once: boolean;
+}
+
+export interface PipelineDeps {
+  source: Source;
+  logger: Logger;
+  registry: Registry;
+  metrics: Metrics;
+  /** Each closed window, in order (for --windows-out and tests). */
+  onWindow?: (result: WindowResult) => void | Promise<void>;
+  now?: () => number;
+}
+
+export interface RunSummary {
+  payloads: number;
+  payloadBytes: number;
+  records: number;
+  good: number;
+  errors: number;
+  filtered: number;
+  late: Record<string, number>;
+  dropped: number;
+  windows: number;
+  workerRestarts: number;
+  openWindowsDiscarded: number;
+  seconds: number;
+}
+
+export interface Pipeline {
+  readonly exporterUrl: string | null;
+  /** The window workers (tests kill one to check recovery). */
+  readonly pool: Pick<WorkerPool, 'kill' | 'size'>;
+  /** Resolves when the source has ended (with --once) or stop() finished. */
+  readonly done: Promise<RunSummary>;
+  readonly ready: boolean;
+  summary(): RunSummary;
+  stop(reason: string): Promise<RunSummary>;
+}
+
+export async function startPipeline(options: PipelineOptions, deps: PipelineDeps): Promise<Pipeline> {
+  const { source, logger, metrics } = deps;
+  const now = deps.now ?? Date.now;
+  const sizes = options.settings.windowSizes;
+  const lateness = options.settings.allowedLatenessSeconds;
+  const started = now();
+  const publisher = new MetricsPublisher(metrics, sizes, options.interfaceCap);
+  const watermarks = new Watermarks({ outOfOrdernessSeconds: options.settings.outOfOrdernessSeconds, idleSeconds: options.idleSeconds, now });
+  const tracker = new CommitTracker<string>();
+  const inFlight = new Map<string, number>();
+  const ending = new Set<string>();
+  const summary: RunSummary = { payloads: 0, payloadBytes: 0, records: 0, good: 0, errors: 0, filtered: 0, late: {}, dropped: 0, windows: 0, workerRestarts: 0, openWindowsDiscarded: 0, seconds: 0 };
+  let closedUpTo = options.settings.closedThrough;
+  let closing: Promise<void> | null = null;
+  let closeAgain = false;
+  let incompleteFrom = Infinity;
+  const openWindows: number[][] = [];
+
+  const module = await loadTokenizerModule();
+  const pool = new WorkerPool({
+    workers: options.workers,
+    settings: options.settings,
+    module,
+    maxInFlightBytes: options.maxInFlightBytes,
+    events: {
+      ack: (ack) => onAck(ack),
+      workerLost: (worker, lost, reason) => {
+        summary.workerRestarts++;
+        metrics.workerRestarts.inc();
+        // Its open windows are gone: windows still open now will be emitted incomplete.
+        incompleteFrom = Math.min(incompleteFrom, closedUpTo);
+        for (const { partition } of lost) settle(partition);
+        logger.error({ worker, lostPayloads: lost.length, reason }, 'window worker died and was restarted; windows open at that time will be marked incomplete');
+      },
+    },
+  });
+  await pool.ready();
+
+  function settle(partition: string): void {
+    const count = (inFlight.get(partition) ?? 1) - 1;
+    inFlight.set(partition, count);
+    if (count === 0 && ending.has(partition)) {
+      ending.delete(partition);
+      watermarks.end(partition);
+    }
+  }
+
+  function onAck(ack: AckMessage): void {
+    publisher.ack(ack);
+    summary.payloads++;
+    summary.payloadBytes += ack.payloadBytes;
+    summary.records += ack.rows;
+    summary.good += ack.good;
+    summary.filtered += ack.filtered;
+    for (const [, count] of ack.errors) summary.errors += count;
+    ack.late.forEach((count, s) => {
+      const label = windowLabel(sizes[s]!);
+      summary.late[label] = (summary.late[label] ?? 0) + count;
+    });
+    summary.dropped += ack.droppedNoTime + ack.droppedFuture + ack.droppedWindowCap;
+    openWindows[pool.workerOf(ack.partition)] = ack.openWindows;
+    watermarks.observe(ack.partition, ack.maxEventTime);
+    tracker.acked(ack.id, ack.lastWindowEnd);
+    settle(ack.partition);
+    scheduleClose();
+  }
+
+  async function closeWindows(): Promise<void> {
+    const watermark = watermarks.current();
+    const upTo = watermark - lateness;
+    const smallest = sizes[0]!;
+    const crosses = upTo === Infinity ? closedUpTo !== Infinity : Math.floor(upTo / smallest) > Math.floor(closedUpTo / smallest);
+    if (!crosses) return;
+    const begun = performance.now();
+    const partials = await pool.close(upTo);
+    closedUpTo = upTo;
+    for (const result of mergeWindows(partials, options.topK, options.pricePerGb)) {
+      if (result.end > incompleteFrom) result.incomplete = true;
+      publisher.window(result);
+      summary.windows++;
+      await deps.onWindow?.(result);
+    }
+    metrics.stageDuration.observe({ stage: 'close' }, (performance.now() - begun) / 1000);
+    const largest = sizes[sizes.length - 1]!;
+    const closedThrough = upTo === Infinity ? Infinity : upTo - (upTo % largest);
+    const safe = tracker.advance(closedThrough);
+    if (safe.size > 0 && source.commit) await source.commit(safe, closedThrough);
+  }
+
+  function scheduleClose(): void {
+    if (closing) {
+      closeAgain = true;
+      return;
+    }
+    closing = closeWindows()
+      .catch((error: unknown) => logger.error({ err: error }, 'closing windows failed'))
+      .finally(() => {
+        closing = null;
+        if (closeAgain) {
+          closeAgain = false;
+          scheduleClose();
+        }
+      });
+  }
+
+  async function closingDone(): Promise<void> {
+    while (closing) await closing;
+  }
+
+  const exporter: Exporter | null = options.listen
+    ? await startExporter({
+        host: options.listen.host,
+        port: options.listen.port,
+        registry: deps.registry,
+        ready: () => {
+          if (!pool.allAlive) return { ready: false, reason: 'a window worker is restarting' };
+          if (!source.ready) return { ready: false, reason: `source ${source.name} is not reading` };
+          return { ready: true, reason: 'ready' };
+        },
+      })
+    : null;
+
+  const tick = setInterval(() => {
+    const watermark = watermarks.current();
+    if (Number.isFinite(watermark)) {
+      metrics.watermark.set(watermark);
+      metrics.watermarkLag.set(now() / 1000 - watermark);
+    }
+    metrics.sourceReady.set(source.ready ? 1 : 0);
+    for (let w = 0; w < pool.size; w++) {
+      metrics.queueBytes.set({ worker: String(w) }, pool.inFlightBytes(w));
+      metrics.queuePayloads.set({ worker: String(w) }, pool.inFlightCount(w));
+    }
+    sizes.forEach((size, s) => metrics.windowsOpen.set({ window: windowLabel(size) }, openWindows.reduce((sum, counts) => sum + (counts?.[s] ?? 0), 0)));
+    scheduleClose();
+  }, 1000);
+  tick.unref();
+
+  const sink = {
+    async push(item: SourcePayload): Promise<void> {
+      inFlight.set(item.partition, (inFlight.get(item.partition) ?? 0) + 1);
+      watermarks.register(item.partition);
+      const id = await pool.submit(item.partition, item.payload);
+      tracker.track(id, item.partition, item.position);
+    },
+    endPartition(partition: string): void {
+      if ((inFlight.get(partition) ?? 0) === 0) watermarks.end(partition);
+      else ending.add(partition);
+    },
+  };
+
+  let stopping = false;
+  let finish!: (summary: RunSummary) => void;
+  const done = new Promise<RunSummary>((resolve) => {
+    finish = resolve;
+  });
+
+  const snapshot = (): RunSummary => ({ ...summary, late: { ...summary.late }, seconds: (now() - started) / 1000 });
+
+  async function shutdown(closeAll: boolean): Promise<RunSummary> {
+    clearInterval(tick);
+    await pool.drained();
+    await closingDone();
+    if (closeAll) {
+      watermarks.endAll();
+      scheduleClose();
+      await closingDone();
+    } else {
+      summary.openWindowsDiscarded = openWindows.reduce((sum, counts) => sum + (counts ?? []).reduce((a, b) => a + b, 0), 0);
+    }
+    await pool.stop();
+    await exporter?.close();
+    const result = snapshot();
+    finish(result);
+    return result;
+  }
+
+  const running = source.run(sink).then(
+    async () => {
+      if (stopping) return;
+      if (options.once) {
+        stopping = true;
+        await shutdown(true);
+      }
+    },
+    async (error: unknown) => {
+      logger.error({ err: error }, `source ${source.name} failed`);
+      if (!stopping) {
+        stopping = true;
+        await shutdown(false);
+      }
+      throw error;
+    },
+  );
+  running.catch(() => undefined);
+
+  return {
+    exporterUrl: exporter?.url ?? null,
+    pool,
+    done,
+    get ready() {
+      return source.ready && pool.allAlive;
+    },
+    summary: snapshot,
+    async stop(reason: string) {
+      if (stopping) return done;
+      stopping = true;
+      logger.info({ reason }, 'stopping: source first, then draining the workers');
+      source.stop();
+      await Promise.race([running.catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 5000))]);
+      return shutdown(false);
+    },
+  };
+}

@@ -1,0 +1,78 @@
+/**
+ * Messages between main and the window workers. Payload bytes travel as transferred
+ * ArrayBuffers; everything else is plain structured-clone data.
+ */
+import type { TotalsGroup } from './aggregators/groups.js';
+import type { WindowTime } from './time.js';
+import type { Subnet } from './classify.js';
+import type { WindowPartial } from './window-store.js';
+
+export interface WorkerSettings {
+  format: string;
+  windowSizes: number[];
+  windowTime: WindowTime;
+  maxFutureSeconds: number;
+  outOfOrdernessSeconds: number;
+  allowedLatenessSeconds: number;
+  heavyHitterCapacity: number;
+  maxOpenWindows: number;
+  internalCidrs: string[];
+  subnets: Subnet[];
+  filter: string | null;
+  maxRecordsPerBatch: number;
+  maxLineBytes: number;
+  /** Windows ending at or before this are already emitted (restored with committed positions). */
+  closedThrough: number;
+}
+
+export interface BatchMessage {
+  type: 'batch';
+  id: number;
+  partition: string;
+  /** Self-contained: whole lines, or whole JSON documents; a header line inside applies to the lines after it. */
+  payload: Uint8Array;
+}
+
+export interface CloseMessage {
+  type: 'close';
+  barrier: number;
+  upTo: number;
+}
+
+export type ToWorker = BatchMessage | CloseMessage | { type: 'stop' };
+
+/** Counters of one payload (see accumulate.ts BatchOutcome), as plain data. */
+export interface AckMessage {
+  type: 'ack';
+  id: number;
+  partition: string;
+  payloadBytes: number;
+  shape: PayloadShape;
+  rows: number;
+  good: number;
+  filtered: number;
+  errors: [reason: string, count: number][];
+  late: number[];
+  droppedNoTime: number;
+  droppedFuture: number;
+  droppedWindowCap: number;
+  maxEventTime: number;
+  lastWindowEnd: number;
+  /** Processing-time totals of the payload by group. */
+  processing: TotalsGroup[];
+  interfaceBytes: [interfaceId: string, bytes: number][];
+  /** Envelope problems (malformed, no_events) and payloads that could not be decoded. */
+  undecodable: string | null;
+  seconds: { decode: number; tokenize: number };
+  openWindows: number[];
+}
+
+export type PayloadShape = 'text' | 'json' | 'gzip_text' | 'gzip_json' | 'empty';
+
+export interface ClosedMessage {
+  type: 'closed';
+  barrier: number;
+  partials: WindowPartial[];
+}
+
+export type FromWorker = { type: 'ready' } | AckMessage | ClosedMessage | { type: 'failed'; message: string };

@@ -1,0 +1,105 @@
+/**
+ * The open windows of one worker: per window size, a map from window start to its partial state
+ * (dense totals and heavy-hitter summaries). Windows are closed only when main says so (a barrier
+ * over all workers), which returns their partials for main to merge.
+ */
+import { CELLS, groupsOf, type ProtocolSlots, type TotalsGroup } from './aggregators/groups.js';
+import { HeavyHitters, type HeavyHitterPartial } from './aggregators/heavy-hitters.js';
+
+export const HEAVY_HITTER_KINDS = ['talkers', 'destinations', 'rejected_ports', 'rejected_sources', 'interfaces'] as const;
+export type HeavyHitterKind = (typeof HEAVY_HITTER_KINDS)[number];
+
+export class OpenWindow {
+  readonly cells = new Float64Array(CELLS * 3);
+  readonly heavyHitters: Record<HeavyHitterKind, HeavyHitters>;
+
+  constructor(
+    readonly sizeSeconds: number,
+    readonly start: number,
+    capacity: number,
+  ) {
+    this.heavyHitters = {
+      talkers: new HeavyHitters(capacity),
+      destinations: new HeavyHitters(capacity),
+      rejected_ports: new HeavyHitters(capacity),
+      rejected_sources: new HeavyHitters(capacity),
+      interfaces: new HeavyHitters(capacity),
+    };
+  }
+}
+
+/** A closed window's state from one worker, as plain data (posted to main). */
+export interface WindowPartial {
+  sizeSeconds: number;
+  start: number;
+  end: number;
+  totals: TotalsGroup[];
+  heavyHitters: Record<HeavyHitterKind, HeavyHitterPartial>;
+}
+
+export class WindowStore {
+  readonly sizes: readonly number[];
+  /** Per size: windows ending at or before this (Unix seconds) are closed; records for them are late. */
+  readonly closedThrough: Float64Array;
+  readonly #open: Map<number, OpenWindow>[];
+  readonly #capacity: number;
+  readonly #maxOpen: number;
+
+  constructor(sizes: readonly number[], heavyHitterCapacity: number, maxOpenWindows: number, closedThrough = -Infinity) {
+    this.sizes = sizes;
+    this.closedThrough = new Float64Array(sizes.length).fill(closedThrough);
+    this.#open = sizes.map(() => new Map());
+    this.#capacity = heavyHitterCapacity;
+    this.#maxOpen = maxOpenWindows;
+  }
+
+  /** The open window of size index `s` starting at `start`, made on first use; null when too many are open. */
+  window(s: number, start: number): OpenWindow | null {
+    const open = this.#open[s]!;
+    let window = open.get(start);
+    if (!window) {
+      if (open.size >= this.#maxOpen) return null;
+      window = new OpenWindow(this.sizes[s]!, start, this.#capacity);
+      open.set(start, window);
+    }
+    return window;
+  }
+
+  /** An open window, without making it. */
+  existing(s: number, start: number): OpenWindow | undefined {
+    return this.#open[s]!.get(start);
+  }
+
+  openCount(s: number): number {
+    return this.#open[s]!.size;
+  }
+
+  /** Heavy hitters reach the larger windows from the smallest ones, as those close (see accumulate.ts). */
+  #foldIntoLarger(start: number, heavyHitters: Record<HeavyHitterKind, HeavyHitterPartial>): void {
+    for (let s = 1; s < this.sizes.length; s++) {
+      const size = this.sizes[s]!;
+      const window = this.window(s, start - (start % size));
+      if (!window) continue;
+      for (const kind of HEAVY_HITTER_KINDS) window.heavyHitters[kind].merge(heavyHitters[kind]);
+    }
+  }
+
+  /** Close every window ending at or before `upTo` and return their partials, oldest first. */
+  close(upTo: number, slots: ProtocolSlots): WindowPartial[] {
+    const partials: WindowPartial[] = [];
+    this.sizes.forEach((size, s) => {
+      const boundary = Number.isFinite(upTo) ? upTo - (((upTo % size) + size) % size) : upTo;
+      if (boundary <= this.closedThrough[s]!) return;
+      this.closedThrough[s] = boundary;
+      const open = this.#open[s]!;
+      for (const [start, window] of [...open].sort((a, b) => a[0] - b[0])) {
+        if (start + size > boundary) continue;
+        open.delete(start);
+        const heavyHitters = Object.fromEntries(HEAVY_HITTER_KINDS.map((kind) => [kind, window.heavyHitters[kind].toPartial()])) as Record<HeavyHitterKind, HeavyHitterPartial>;
+        if (s === 0) this.#foldIntoLarger(start, heavyHitters);
+        partials.push({ sizeSeconds: size, start, end: start + size, totals: groupsOf(window.cells, slots), heavyHitters });
+      }
+    });
+    return partials;
+  }
+}
