@@ -11,7 +11,8 @@ import { VpcflowError } from '../errors.js';
 export const STDIN = '-';
 
 async function* gunzipped(first: Uint8Array, rest: AsyncIterator<Uint8Array>): AsyncGenerator<Uint8Array> {
-  const gunzip = createGunzip();
+  // Large output chunks: fewer, bigger pieces for the payload cutter downstream.
+  const gunzip = createGunzip({ chunkSize: 256 << 10 });
   const feed = (async () => {
     try {
       if (!gunzip.write(first)) await new Promise((resolve) => gunzip.once('drain', resolve));

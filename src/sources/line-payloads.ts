@@ -19,16 +19,25 @@ export interface LinePayload {
 }
 
 export async function* linePayloads(chunks: AsyncIterable<Uint8Array>, targetBytes: number, maxJsonBytes: number): AsyncGenerator<LinePayload> {
-  let buffer: Uint8Array = new Uint8Array(0);
+  // Chunks are collected and joined once per payload: joining on every chunk would copy each
+  // byte many times over (gunzip hands out small chunks).
+  let parts: Uint8Array[] = [];
+  let size = 0;
   let header: Uint8Array | null = null;
   let sniffed = false;
   let json = false;
   let consumed = 0;
   let emitted = 0;
 
-  const cut = (end: number): LinePayload => {
+  const joined = (): Uint8Array => {
+    if (parts.length > 1) parts = [Buffer.concat(parts, size)];
+    return parts[0] ?? new Uint8Array(0);
+  };
+  const cut = (buffer: Uint8Array, end: number): LinePayload => {
     const body = buffer.subarray(0, end);
-    buffer = buffer.subarray(end);
+    const rest = buffer.subarray(end);
+    parts = rest.length > 0 ? [rest] : [];
+    size = rest.length;
     consumed += end;
     const payload = header !== null && emitted > 0 ? Buffer.concat([header, body]) : body;
     emitted++;
@@ -36,22 +45,28 @@ export async function* linePayloads(chunks: AsyncIterable<Uint8Array>, targetByt
   };
 
   for await (const chunk of chunks) {
-    buffer = buffer.length === 0 ? chunk : Buffer.concat([buffer, chunk]);
+    parts.push(chunk);
+    size += chunk.length;
     if (!sniffed) {
+      const buffer = joined();
       const newline = buffer.indexOf(LF);
-      if (newline < 0 && buffer.length < targetBytes) continue;
+      if (newline < 0 && size < targetBytes) continue;
       sniffed = true;
       json = startsJsonObject(buffer);
       const firstLine = newline < 0 ? buffer : buffer.subarray(0, newline + 1);
       if (!json && isHeaderLine(decoder.decode(firstLine))) header = firstLine.slice();
     }
-    if (json && buffer.length <= maxJsonBytes) continue;
-    while (buffer.length >= targetBytes) {
+    if (json && size <= maxJsonBytes) continue;
+    while (size >= targetBytes) {
+      const buffer = joined();
       const last = buffer.lastIndexOf(LF, targetBytes - 1);
       const next = last >= 0 ? last : buffer.indexOf(LF, targetBytes);
-      if (next < 0 && buffer.length < MAX_OPEN_LINE_BYTES) break; // one long line, still open
-      yield cut(next < 0 ? buffer.length : next + 1);
+      if (next < 0 && size < MAX_OPEN_LINE_BYTES) break; // one long line, still open
+      yield cut(buffer, next < 0 ? size : next + 1);
     }
   }
-  if (buffer.length > 0) yield cut(buffer.length);
+  if (size > 0) {
+    const buffer = joined();
+    yield cut(buffer, buffer.length);
+  }
 }
