@@ -4,7 +4,8 @@ import {
   R_BLANK_LINES, R_CURSOR, R_DICT_COUNT, R_ERRORS, R_HEADER_LINES, R_LINES, R_RECORDS, R_STOP,
   maxRecords, setResult,
 } from './layout';
-import { LINE_BLANK, LINE_RECORD, lineStatus, parseLine } from './line';
+import { NOT_FAST, blockErrors, blockNext, fastLine, fastLines } from './block';
+import { LINE_BLANK, LINE_RECORD, lineNext, lineStatus, parseLine } from './line';
 import { roomForRecord, tooLongRecord } from './record';
 import { OK } from './status';
 
@@ -42,12 +43,29 @@ export function countHeader(): void {
   headerLines++;
 }
 
+/** Where the line (or lines) just taken end: after the last LF, or the region's end. */
+export let nextLine: usize = 0;
+
 /**
- * Parse the line at `start` (region ends at `end`) into the next row and count it.
- * Returns what the line was (line.ts LINE_*); lineNext says where the next one starts.
+ * Parse the line at `start` (region ends at `end`) into the next row and count it: by block.ts's
+ * fastLine when it is well formed, else by line.ts's walker. Returns what the line was (line.ts
+ * LINE_*); nextLine says where the next one starts.
  */
 export function takeLine(start: usize, end: usize, offset: u32, line: u32): u32 {
+  const status = fastLine(records, start, end, offset, line);
+  if (status != NOT_FAST) {
+    nextLine = blockNext;
+    records++;
+    if (status != OK) errors++;
+    return LINE_RECORD;
+  }
+  return takeGeneral(start, end, offset, line);
+}
+
+/** takeLine by line.ts's general walker only (the fast path already declined the line). */
+export function takeGeneral(start: usize, end: usize, offset: u32, line: u32): u32 {
   const kind = parseLine(records, start, end, offset, line);
+  nextLine = lineNext;
   if (kind == LINE_RECORD) {
     if (lineStatus != OK) errors++;
     records++;
@@ -55,6 +73,21 @@ export function takeLine(start: usize, end: usize, offset: u32, line: u32): u32 
     blankLines++;
   }
   return kind;
+}
+
+/**
+ * Text input: parse the well-formed lines from `start` as one block, counting them as lines.
+ * Returns how many (0: the line at `start` needs takeGeneral).
+ */
+export function takeLines(start: usize, end: usize): u32 {
+  const rows = <u32>fastLines(records, start, end, maxRecords - records, lines);
+  if (rows != 0) {
+    nextLine = blockNext;
+    records += rows;
+    errors += blockErrors;
+    lines += rows;
+  }
+  return rows;
 }
 
 /** Add a LINE_TOO_LONG record. The caller checked hasRoom(). */

@@ -12,7 +12,11 @@ export const LOWER_Z: u8 = 0x7a;
 export const QUOTE: u8 = 0x22;
 export const BACKSLASH: u8 = 0x5c;
 
-/** Bytes every buffer keeps readable past its end, so 16-byte vector loads never leave it. */
+/**
+ * Bytes every buffer keeps readable past its end, so vector loads from a position inside it never
+ * leave it: scan.ts reads 64-byte windows (up to 63 bytes past a region's end), json.ts and
+ * dictionary.ts 32 bytes, numbers, IPv4 and enum words 16.
+ */
 export const PAD: usize = 64;
 
 /** First position in [p, end) holding `byte`, or `end`. Reads up to 15 bytes past `end` (inside PAD). */

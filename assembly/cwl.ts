@@ -7,8 +7,8 @@
 // (Firehose and log-shipper JSON records), one per line or in an array, are records too. A full batch stops between (or inside) events
 // and the next call resumes there.
 import { LF, QUOTE, bytesEqual, findByte } from './bytes';
-import { countHeader, countLine, hasRoom, publish, resetInput, takeLine } from './batch';
-import { LINE_HEADER, lineNext } from './line';
+import { countHeader, countLine, hasRoom, nextLine, publish, resetInput, takeLine } from './batch';
+import { LINE_HEADER } from './line';
 import {
   R_ENVELOPE, R_GROUP_LEN, R_GROUP_PTR, R_MESSAGE_TYPE, R_OWNER_LEN, R_OWNER_PTR, R_STREAM_LEN, R_STREAM_PTR,
   inputPtr, scratchPtr, setResult,
@@ -219,7 +219,7 @@ function emitMessage(start: usize, stop: usize, escaped: bool): u32 {
       lineIndex++;
       continue;
     }
-    lineStart = lineNext;
+    lineStart = nextLine;
     lineIndex++;
   }
   skipLines = 0;

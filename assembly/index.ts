@@ -3,6 +3,7 @@
 import * as layout from './layout';
 import { resetBatch } from './batch';
 import { beginEnvelope, resetEnvelopeScratch, runCwl } from './cwl';
+import { prepareEnums } from './enums';
 import { setNameCount } from './header';
 import { parseNextHeaderAsRecord } from './line';
 import { beginText, resetTextStream, runText, skipHeaderLine } from './text';
@@ -24,7 +25,9 @@ export function maxNames(): i32 { return layout.MAX_NAMES; }
 export function statusCount(): i32 { return <i32>STATUS_COUNT; }
 
 export function setup(fields: i32, records: u32, capacity: u32, dictionary: u32, lineLimit: u32): bool {
-  return layout.setup(fields, records, capacity, dictionary, lineLimit);
+  if (!layout.setup(fields, records, capacity, dictionary, lineLimit)) return false;
+  prepareEnums();
+  return true;
 }
 export function setNames(count: i32): void { setNameCount(count); }
 

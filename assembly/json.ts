@@ -1,13 +1,15 @@
 // Just enough JSON to walk a CloudWatch Logs envelope without building values: whitespace, strings
 // (found by vector search for '"' and '\'), skipping any value, and unescaping a string into scratch.
+// Vector loads read up to 31 bytes past `end` (inside PAD); hits past it are rejected or clamped.
 // Every function returns 0 for malformed input instead of trapping; depth is bounded, not recursive.
-import { BACKSLASH, QUOTE } from './bytes';
+import { BACKSLASH, CR, LF, QUOTE, SPACE } from './bytes';
 
 const LBRACE: u8 = 0x7b;
 const RBRACE: u8 = 0x7d;
 const LBRACKET: u8 = 0x5b;
 const RBRACKET: u8 = 0x5d;
 const COMMA: u8 = 0x2c;
+const TAB: u8 = 0x09;
 const MAX_DEPTH: u32 = 64;
 
 /** Whether the last string scanned held a backslash escape. */
@@ -29,11 +31,14 @@ export function stringEnd(p: usize, end: usize): usize {
   const backslash = i8x16.splat(<i8>BACKSLASH);
   stringEscaped = false;
   p++;
+  // 32 bytes a step: event ids and messages are tens to hundreds of bytes.
   while (p < end) {
-    const chunk = v128.load(p);
-    const mask = i8x16.bitmask(v128.or(i8x16.eq(chunk, quote), i8x16.eq(chunk, backslash)));
+    const a = v128.load(p);
+    const b = v128.load(p, 16);
+    const mask = <u32>i8x16.bitmask(v128.or(i8x16.eq(a, quote), i8x16.eq(a, backslash)))
+      | (<u32>i8x16.bitmask(v128.or(i8x16.eq(b, quote), i8x16.eq(b, backslash))) << 16);
     if (mask == 0) {
-      p += 16;
+      p += 32;
       continue;
     }
     const hit = p + <usize>ctz(mask);
@@ -43,6 +48,30 @@ export function stringEnd(p: usize, end: usize): usize {
     p = hit + 2; // the escaped byte cannot end the string
   }
   return 0;
+}
+
+/** The first byte at or after p that ends a number or literal (',', '}', ']', whitespace), or end. */
+@inline
+function literalEnd(p: usize, end: usize): usize {
+  while (p < end) {
+    const v = v128.load(p);
+    const closers = v128.or(
+      v128.or(i8x16.eq(v, i8x16.splat(<i8>COMMA)), i8x16.eq(v, i8x16.splat(<i8>RBRACE))),
+      i8x16.eq(v, i8x16.splat(<i8>RBRACKET)),
+    );
+    const whitespace = v128.or(
+      v128.or(i8x16.eq(v, i8x16.splat(<i8>SPACE)), i8x16.eq(v, i8x16.splat(<i8>LF))),
+      v128.or(i8x16.eq(v, i8x16.splat(<i8>CR)), i8x16.eq(v, i8x16.splat(<i8>TAB))),
+    );
+    const stops = v128.or(closers, whitespace);
+    const mask = i8x16.bitmask(stops);
+    if (mask != 0) {
+      const hit = p + <usize>ctz(mask);
+      return hit < end ? hit : end;
+    }
+    p += 16;
+  }
+  return end;
 }
 
 /** p is at the first byte of a value. Returns the position after it, or 0. */
@@ -55,13 +84,8 @@ export function skipValue(p: usize, end: usize): usize {
   }
   if (first != LBRACE && first != LBRACKET) {
     // Number or literal: up to the next delimiter.
-    const start = p;
-    while (p < end) {
-      const byte = load<u8>(p);
-      if (byte == COMMA || byte == RBRACE || byte == RBRACKET || isWhitespace(byte)) break;
-      p++;
-    }
-    return p > start ? p : 0;
+    const stop = literalEnd(p, end);
+    return stop > p ? stop : 0;
   }
   // Containers: track nesting as a bit stack (1 = object), so "{]" is caught without recursion.
   let stack: u64 = 0;

@@ -11,11 +11,15 @@
 //   | ENUM_TABLE  (JS writes)      |          |   validity maxRecords x u8 (ip: 0, 4 or 6)    |
 //   | NAME_TABLE  (JS writes)      |          | status     maxRecords x u8                    |
 //   | RESULT      u32 x 32         |          | errorField maxRecords x u8                    |
-//   +-----------------------------+           | offset     maxRecords x u32 (byte in input)   |
-//                                             | line       maxRecords x u32 (line in input)   |
+//   | TEXT_FIELDS u8 x MAX_FIELDS  |          | offset     maxRecords x u32 (byte in input)   |
+//   +-----------------------------+           | line       maxRecords x u32 (line in input)   |
 //                                             | dict slots 2^k x u32 (generation<<24 | id)    |
 //                                             | dict entries (dictCapacity+1) x 3 x u32       |
+//                                             | recent tokens 1024 x 64 (64-byte aligned)     |
 //                                             +----------------------------------------------+
+//
+// Parsers keep their own fixed lookup tables and block scratch as static data too (ipv4.ts,
+// numbers.ts, enums.ts, dictionary.ts, columns.ts); none depends on the input.
 //
 // Column widths by kind: u32 4, u64 8, ip 16 (four u32 words, most significant first; IPv4 is
 // stored IPv4-mapped, ::ffff:a.b.c.d), enum 1 (1-based index), id/string 4 (dictionary id, 1-based),
@@ -23,6 +27,9 @@
 import { PAD } from './bytes';
 
 export const MAX_FIELDS: i32 = 128;
+/** dictionary.ts's cache of recent tokens: 1024 slots of one cache line. */
+export const RECENT_SLOTS: usize = 1024;
+export const RECENT_BYTES: usize = RECENT_SLOTS * 64;
 export const MAX_ENUMS: i32 = 8;
 export const MAX_ENUM_VALUES: i32 = 8;
 export const ENUM_ENTRY_BYTES: usize = 24; // len u32, pad u32, text u64 x 2 (zero padded)
@@ -47,6 +54,8 @@ export const NAME_TABLE = memory.data(MAX_NAMES * <i32>NAME_ENTRY_BYTES, 8);
 // that length starts with: a header check costs one load for lines that cannot be headers.
 export const NAME_FILTER = memory.data(64 * 4, 4);
 export const RESULT = memory.data(32 * 4, 8);
+// The indexes of the text (dictionary) fields, in format order: interned row by row (block.ts).
+export const TEXT_FIELDS = memory.data(MAX_FIELDS);
 
 // RESULT slots (u32 each), read by src/tokenizer/batch.ts.
 export const R_RECORDS: usize = 0;
@@ -82,6 +91,7 @@ export let inputCapacity: usize = 0;
 export let dictCapacity: u32 = 0;
 export let dictMask: u32 = 0;
 export let maxLineBytes: usize = 0;
+export let textFieldCount: usize = 0;
 export let inputPtr: usize = 0;
 export let scratchPtr: usize = 0;
 export let statusPtr: usize = 0;
@@ -90,6 +100,7 @@ export let offsetPtr: usize = 0;
 export let linePtr: usize = 0;
 export let dictSlotsPtr: usize = 0;
 export let dictEntriesPtr: usize = 0;
+export let recentPtr: usize = 0;
 
 @inline
 function align(p: usize, to: usize): usize {
@@ -143,6 +154,9 @@ export function setup(fields: i32, records: u32, capacity: u32, dictionary: u32,
   p += <usize>slots << 2;
   const dictEntries = p;
   p += (<usize>dictionary + 1) * 12;
+  p = align(p, 64);
+  const recent = p;
+  p += RECENT_BYTES;
   p += PAD;
   // Reject layouts past 4 GiB (wasm32) before touching memory.
   if (p > <usize>0xfff00000) return false;
@@ -150,6 +164,11 @@ export function setup(fields: i32, records: u32, capacity: u32, dictionary: u32,
   const havePages = memory.size();
   if (needPages > havePages && memory.grow(needPages - havePages) < 0) return false;
 
+  let texts: usize = 0;
+  for (let f = 0; f < fields; f++) {
+    if (load<u8>(FIELD_KIND + <usize>f) == KIND_TEXT) store<u8>(TEXT_FIELDS + texts++, <u8>f);
+  }
+  textFieldCount = texts;
   fieldCount = fields;
   maxRecords = records;
   inputCapacity = <usize>capacity;
@@ -164,6 +183,8 @@ export function setup(fields: i32, records: u32, capacity: u32, dictionary: u32,
   linePtr = lines;
   dictSlotsPtr = dictSlots;
   dictEntriesPtr = dictEntries;
+  recentPtr = recent;
+  memory.fill(recent, 0, RECENT_BYTES);
   memory.fill(dictSlots, 0, <usize>slots << 2);
   // The padding after input and scratch is read by vector loads; keep it deterministic.
   memory.fill(input + <usize>capacity, 0, PAD);

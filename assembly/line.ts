@@ -1,4 +1,5 @@
-// One line: walk its space-separated tokens and write each into its column.
+// One line: walk its space-separated tokens and write each into its column. Well-formed lines take
+// block.ts; this general walker handles every line, and is what the fast path must agree with.
 // Runs of spaces count as one separator (the AWS docs publish an example with a double space);
 // one CR before the LF is dropped. Error precedence, shared with the reference parser: line too
 // long, then the field count, then the first field (in format order) whose value does not parse.

@@ -1,11 +1,12 @@
-// Writing one token into its column, and a row's status. line.ts walks the tokens.
+// Writing one token into its column, and a row's status, for line.ts's general walker (block.ts
+// parses well-formed lines a column at a time with the same per-kind rules).
 import { DASH, findByte } from './bytes';
 import { dictionaryRoom, intern } from './dictionary';
 import { matchEnum } from './enums';
 import { parseIPv4 } from './ipv4';
 import { parseIPv6 } from './ipv6';
 import {
-  COLUMNS, FIELD_ENUM, FIELD_KIND, FIELD_MAX, KIND_ENUM, KIND_IP, KIND_TEXT, KIND_U32, KIND_U64,
+  COLUMNS, FIELD_ENUM, FIELD_KIND, FIELD_MAX, KIND_ENUM, KIND_IP, KIND_SKIP, KIND_TEXT, KIND_U32, KIND_U64,
   errorFieldPtr, fieldCount, linePtr, offsetPtr, statusPtr,
 } from './layout';
 import { parseUnsigned } from './numbers';
@@ -17,6 +18,7 @@ const COLON_BYTE: u8 = 0x3a;
 @inline
 export function writeField(f: i32, row: usize, p: usize, end: usize): u8 {
   const kind = load<u8>(FIELD_KIND + <usize>f);
+  if (kind == KIND_SKIP) return OK; // projected away
   const columns = COLUMNS + (<usize>f << 3);
   const values = <usize>load<u32>(columns);
   const validity = <usize>load<u32>(columns, 4) + row;
@@ -28,45 +30,53 @@ export function writeField(f: i32, row: usize, p: usize, end: usize): u8 {
     else if (kind == KIND_ENUM) store<u8>(values + row, 0);
     return OK;
   }
-  if (kind == KIND_U64) {
-    const status = parseUnsigned(p, end, load<u64>(FIELD_MAX + (<usize>f << 3)), values + (row << 3), true);
-    store<u8>(validity, status == OK ? 1 : 0);
-    return status;
-  }
-  if (kind == KIND_TEXT) {
-    store<u32>(values + (row << 2), intern(p, len));
-    store<u8>(validity, 1);
-    return OK;
-  }
-  if (kind == KIND_U32) {
-    const status = parseUnsigned(p, end, load<u64>(FIELD_MAX + (<usize>f << 3)), values + (row << 2), false);
-    store<u8>(validity, status == OK ? 1 : 0);
-    return status;
-  }
-  if (kind == KIND_IP) {
-    const out = values + (row << 4);
-    const v4 = parseIPv4(p, end);
-    if (v4 >= 0) {
-      store<u64>(out, 0);
-      store<u32>(out, 0xffff, 8);
-      store<u32>(out, <u32>v4, 12);
-      store<u8>(validity, 4);
+  switch (kind) {
+    case KIND_U32: {
+      const status = parseUnsigned(p, end, load<u64>(FIELD_MAX + (<usize>f << 3)), values + (row << 2), false);
+      store<u8>(validity, status == OK ? 1 : 0);
+      return status;
+    }
+    case KIND_U64: {
+      const status = parseUnsigned(p, end, load<u64>(FIELD_MAX + (<usize>f << 3)), values + (row << 3), true);
+      store<u8>(validity, status == OK ? 1 : 0);
+      return status;
+    }
+    case KIND_IP: {
+      const family = writeAddress(p, end, values + (row << 4));
+      store<u8>(validity, family);
+      return family != 0 ? OK : BAD_ADDRESS;
+    }
+    case KIND_ENUM: {
+      const index = matchEnum(<u32>load<u8>(FIELD_ENUM + <usize>f), p, len);
+      store<u8>(values + row, index);
+      store<u8>(validity, index != 0 ? 1 : 0);
+      return index != 0 ? OK : BAD_ENUM;
+    }
+    case KIND_TEXT: {
+      store<u32>(values + (row << 2), intern(<usize>f, p, len));
+      store<u8>(validity, 1);
       return OK;
     }
-    if (findByte(p, end, COLON_BYTE) < end && parseIPv6(p, end, out)) {
-      store<u8>(validity, 6);
-      return OK;
-    }
-    store<u8>(validity, 0);
-    return BAD_ADDRESS;
   }
-  if (kind == KIND_ENUM) {
-    const index = matchEnum(<u32>load<u8>(FIELD_ENUM + <usize>f), p, len);
-    store<u8>(values + row, index);
-    store<u8>(validity, index != 0 ? 1 : 0);
-    return index != 0 ? OK : BAD_ENUM;
+  return OK;
+}
+
+/** Write the address [p, end) to `out` (16 bytes); returns its family (4 or 6), or 0. */
+@inline
+export function writeAddress(p: usize, end: usize, out: usize): u8 {
+  const v4 = parseIPv4(p, end);
+  if (v4 >= 0) {
+    store<u64>(out, 0);
+    store<u32>(out, 0xffff, 8);
+    store<u32>(out, <u32>v4, 12);
+    return 4;
   }
-  return OK; // KIND_SKIP: projected away
+  return writeIPv6(p, end, out);
+}
+
+/** IPv6 (has a ':'), or not an address: family 6 or 0. */
+function writeIPv6(p: usize, end: usize, out: usize): u8 {
+  return findByte(p, end, COLON_BYTE) < end && parseIPv6(p, end, out) ? 6 : 0;
 }
 
 @inline

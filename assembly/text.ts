@@ -1,9 +1,9 @@
 // Text mode: LF-terminated records, as files, stdin and plain Kafka/Kinesis payloads carry them.
 // With `final` false, the bytes after the last LF stay unconsumed for the caller to carry over.
 import { LF, findByte } from './bytes';
-import { countHeader, countLine, emitTooLong, hasRoom, lines, publish, resetInput, takeLine } from './batch';
+import { countHeader, countLine, emitTooLong, hasRoom, lines, nextLine, publish, resetInput, takeGeneral, takeLines } from './batch';
 import { inputPtr, maxLineBytes } from './layout';
-import { LINE_HEADER, lineNext } from './line';
+import { LINE_HEADER } from './line';
 import { STOP_END, STOP_FULL, STOP_HEADER } from './status';
 
 let inputLength: usize = 0;
@@ -19,7 +19,7 @@ export function beginText(length: u32, isFinal: bool): void {
   final = isFinal;
   cursor = 0;
   linesEnd = inputLength;
-  // A sentinel after the input: token parsers may look one byte past a token (see ipv4.ts).
+  // An LF after the input, so what lies past the last token is never a digit or a word.
   store<u8>(inputPtr + inputLength, LF);
   if (!isFinal) {
     while (linesEnd > 0 && load<u8>(inputPtr + linesEnd - 1) != LF) linesEnd--;
@@ -53,12 +53,16 @@ export function runText(): u32 {
       cursor = p - base;
       return publish(STOP_FULL, cursor);
     }
-    if (takeLine(p, regionEnd, <u32>(p - base), lines) == LINE_HEADER) {
+    if (takeLines(p, regionEnd) != 0) {
+      p = nextLine;
+      continue;
+    }
+    if (takeGeneral(p, regionEnd, <u32>(p - base), lines) == LINE_HEADER) {
       cursor = p - base;
       return publish(STOP_HEADER, cursor);
     }
     countLine();
-    p = lineNext;
+    p = nextLine;
   }
   if (end - p > maxLineBytes) {
     // An incomplete line that is too long already: report it now, drop the rest when it arrives.
