@@ -38,7 +38,7 @@ export function publicIpv4(random: Random): string {
 }
 
 /** A host address inside an IPv4 prefix such as `52.216.0.0/15`. */
-export function ipv4InPrefix(prefix: string, random: Random): string {
+function ipv4InPrefix(prefix: string, random: Random): string {
   const [base, length] = prefix.split('/') as [string, string];
   const octets = base.split('.').map(Number);
   const start = ((octets[0]! << 24) | (octets[1]! << 16) | (octets[2]! << 8) | octets[3]!) >>> 0;
@@ -48,7 +48,7 @@ export function ipv4InPrefix(prefix: string, random: Random): string {
 }
 
 /** A non-zero 16-bit group in hex. */
-export function ipv6Group(random: Random): string {
+function ipv6Group(random: Random): string {
   return (1 + random.int(0xffff)).toString(16);
 }
 

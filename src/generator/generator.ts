@@ -17,7 +17,7 @@ import { Flow, TrafficModel } from './traffic.js';
 export interface GeneratorOptions {
   /** Seed of every random choice, topology included (32-bit). Default 1. */
   seed?: number;
-  /** Event time of the first record, Unix seconds. Default 2025-01-01T00:00:00Z, so runs are reproducible. */
+  /** Event time of the first record, Unix seconds; fractions are fine (Date.now() / 1000 for a live feed). Default 2025-01-01T00:00:00Z, so runs are reproducible. */
   startTime?: number;
   /** Records per second of event time. Default 10,000. */
   recordsPerSecond?: number;
@@ -95,7 +95,7 @@ export function resolveGeneratorOptions(options: GeneratorOptions): Required<Gen
     }
   };
   atLeast('seed', 0, true);
-  atLeast('startTime', 0, true);
+  atLeast('startTime', 0, false);
   atLeast('version', 2, true);
   atLeast('accounts', 1, true);
   atLeast('enis', o.accounts + 1, true);
@@ -113,7 +113,8 @@ export function resolveGeneratorOptions(options: GeneratorOptions): Required<Gen
 
 export function createFlowGenerator(options: GeneratorOptions = {}): FlowGenerator {
   const o = resolveGeneratorOptions(options);
-  // Separate streams so the estate depends on the seed alone, not on rates or scenario settings.
+  // Two streams: `setup` builds the estate first, so the estate depends on the seed alone, and then
+  // serves the flow model's draws; `random` serves the record-level choices (status, times).
   const random = createRandom(o.seed);
   const setup = createRandom(o.seed ^ 0x5bd1e995);
   const topology = createTopology(setup, { accounts: o.accounts, enis: o.enis });

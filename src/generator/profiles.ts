@@ -8,7 +8,7 @@ import type { Role } from './topology.js';
 export const TCP = 6;
 export const UDP = 17;
 
-export interface Port {
+interface Port {
   readonly port: number;
   readonly protocol: number;
 }

@@ -102,8 +102,8 @@ function writeOtherNumber(bytes: Uint8Array, at: number, value: number): number 
   return at + count;
 }
 
-function writeValue(bytes: Uint8Array, at: number, value: string | number | null | undefined): number {
-  if (typeof value === 'string') return writeText(bytes, at, value);
+/** Numbers, and `-` for null and absent fields. */
+function writeNonText(bytes: Uint8Array, at: number, value: number | null | undefined): number {
   if (typeof value === 'number') return writeNumber(bytes, at, value);
   bytes[at] = DASH;
   return at + 1;
@@ -119,19 +119,33 @@ interface Renderer {
   write(record: FlowRecord, bytes: Uint8Array, at: number): number;
 }
 
+/**
+ * The code of `write` for one field. Strings are copied inline rather than by a shared helper:
+ * each field's loop then sees one kind of string, which made encoding ~20 % faster. E.g.
+ *   v = r["srcaddr"];
+ *   if (typeof v === 'string') { const at = p; for (...) { ...; b[p++] = c; } } else p = other(b, p, v);
+ */
+function writeField(key: string): string {
+  return `v = r[${key}];
+if (typeof v === 'string') {
+  const at = p;
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (c > 0x7f) { p = text(b, at, v); break; }
+    b[p++] = c;
+  }
+} else p = other(b, p, v);`;
+}
+
 const compiled = new WeakMap<Format, Renderer>();
 
 function renderer(format: Format): Renderer {
   let found = compiled.get(format);
   if (found === undefined) {
-    const keys = format.names.map((name) => `r[${JSON.stringify(name)}]`);
-    const line = new Function('t', `return (r) => ${keys.map((k) => `t(${k})`).join(" + ' ' + ")};`)(textOf) as Renderer['line'];
-    const writes = keys
-      .map((k, i) => `${i === 0 ? '' : `b[p++] = ${SPACE};\n`}v = ${k};
-if (typeof v === 'string') { const at = p; for (let i = 0; i < v.length; i++) { const c = v.charCodeAt(i); if (c > 0x7f) { p = t(b, at, v); break; } b[p++] = c; } }
-else p = w(b, p, v);`)
-      .join('\n');
-    const write = new Function('w', 't', `return (r, b, p) => {\nlet v;\n${writes}\nb[p++] = ${LF};\nreturn p;\n};`)(writeValue, writeText) as Renderer['write'];
+    const keys = format.names.map((name) => JSON.stringify(name));
+    const line = new Function('textOf', `return (r) => ${keys.map((k) => `textOf(r[${k}])`).join(" + ' ' + ")};`)(textOf) as Renderer['line'];
+    const body = keys.map(writeField).join(`\nb[p++] = ${SPACE};\n`);
+    const write = new Function('text', 'other', `return (r, b, p) => {\nlet v;\n${body}\nb[p++] = ${LF};\nreturn p;\n};`)(writeText, writeNonText) as Renderer['write'];
     found = { line, write };
     compiled.set(format, found);
   }

@@ -17,7 +17,7 @@ import type { Random } from './random.js';
 import type { Eni } from './topology.js';
 
 /**
- * Mean bytes of an ordinary record (measured over 10 M records with the default options, elephants
+ * Mean bytes of an ordinary record (measured over 1 M records with the default options, elephants
  * included, rounded). A spike adds (factor - 1) times this for every ordinary record.
  */
 const MEAN_RECORD_BYTES = 20_000;

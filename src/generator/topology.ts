@@ -12,7 +12,7 @@ import { type Random, weighted } from './random.js';
 
 export type Role = 'web' | 'lb' | 'bastion' | 'nat' | 'app' | 'worker' | 'db' | 'cache';
 
-export const ROLES: readonly Role[] = ['web', 'lb', 'bastion', 'nat', 'app', 'worker', 'db', 'cache'];
+const ROLES: readonly Role[] = ['web', 'lb', 'bastion', 'nat', 'app', 'worker', 'db', 'cache'];
 
 export interface Eni {
   readonly id: string;
@@ -95,7 +95,7 @@ function hex(random: Random, digits: number): string {
 }
 
 /** AWS long resource ids: prefix, then 17 hex digits, the first of them 0. */
-export function resourceId(prefix: string, random: Random): string {
+function resourceId(prefix: string, random: Random): string {
   return `${prefix}-0${hex(random, 16)}`;
 }
 

@@ -14,7 +14,7 @@ import {
   AWS_IN, AWS_OUT, BLOCKED_EGRESS_PORTS, CALLEES, CALLERS, DNS, ELEPHANT_RATIO, FLAGS_LONG_REQUEST, FLAGS_LONG_RESPONSE,
   FLAGS_ONE_PACKET_REQUEST, FLAGS_ONE_PACKET_RESPONSE, FLAGS_SHORT_REQUEST, FLAGS_SHORT_RESPONSE, INBOUND_SERVICES, INTERNAL_IN,
   INTERNAL_OUT, INTERNET_IN, INTERNET_OUT, KINDS, MANAGEMENT_PORTS, MAX_ELEPHANT_PACKETS, NAT, ON_PREMISES_PORTS, OUTBOUND_PORTS,
-  OUTBOUND_SERVICES, PROBE_PORTS, PUBLIC_PORTS, TCP, UDP,
+  OUTBOUND_SERVICES, PING, PROBE_PORTS, PUBLIC_PORTS, TCP, UDP,
 } from './profiles.js';
 import { type Random, type Weighted, zipf } from './random.js';
 import type { Eni, Role, Topology, Vpc } from './topology.js';
@@ -22,7 +22,7 @@ import type { Eni, Role, Topology, Vpc } from './topology.js';
 const ICMP = 1;
 const ICMPV6 = 58;
 
-/** traffic-path values. */
+/** traffic-path values; AWS reports 7 and 8 only for Nitro instances, which otherwise see 2. */
 const PATH_SAME_VPC = 1;
 const PATH_INTERNET_GATEWAY = 2;
 const PATH_VIRTUAL_PRIVATE_GATEWAY = 3;
@@ -80,6 +80,7 @@ export class TrafficModel {
   private readonly ipv6Servers: Weighted<string>;
   private readonly services: Map<string, Map<string, AwsService>>;
 
+  /** `random` shuffles the popularity ranks once, then serves the per-record draws. */
   constructor(topology: Topology, pools: AddressPools, random: Random, options: TrafficOptions) {
     this.random = random;
     this.pools = pools;
@@ -104,9 +105,9 @@ export class TrafficModel {
     flow.srcService = null;
     flow.dstService = null;
     if (rejected) return this.drawRejected(flow, ipv6);
-    const eni = (ipv6 ? this.dualStackEnis : this.enis).pick(this.random);
-    flow.eni = eni;
     const random = this.random;
+    const eni = (ipv6 ? this.dualStackEnis : this.enis).pick(random);
+    flow.eni = eni;
     const local = ipv6 ? eni.ipv6! : eni.ipv4;
     let kind = KINDS[eni.role].pick(random);
     if (ipv6 && kind === AWS_OUT) kind = INTERNET_OUT;
@@ -166,6 +167,7 @@ export class TrafficModel {
         const caller = this.member(eni.vpc, CALLERS[eni.role].pick(random));
         return this.converse(flow, false, local, eni.servicePort, ipv6 ? caller.ipv6! : caller.ipv4, this.ephemeralPort(caller), TCP, PATH_SAME_VPC, null);
       }
+      case PING:
       default: {
         // Ping: to a neighbour or to the internet. ICMP has no ports; AWS writes 0.
         const internal = random.float() < 0.7;

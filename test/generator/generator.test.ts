@@ -88,6 +88,15 @@ describe('createFlowGenerator', () => {
     expect(generator.clock - first).toBeCloseTo(10, 6);
   });
 
+  it('starts at a live, fractional time for the demo feed', () => {
+    const generator = createFlowGenerator({ startTime: 1_700_000_000.75, recordsPerSecond: 10 });
+    const record = generator.next();
+    expect(Number.isInteger(record.start) && Number.isInteger(record.end)).toBe(true);
+    expect(record.end as number).toBeGreaterThan(1_700_000_000 - 61);
+    expect(record.end as number).toBeLessThanOrEqual(generator.clock);
+    expect(generator.clock).toBeCloseTo(1_700_000_000.85, 6);
+  });
+
   it('moves records back for outOfOrderSeconds and lateRatio', () => {
     const disorderly = take(20_000, { outOfOrderSeconds: 300, recordsPerSecond: 100 });
     const clockAt = (i: number): number => 1_735_689_600 + (i + 1) / 100;
