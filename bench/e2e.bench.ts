@@ -19,7 +19,7 @@ const DATA = fileURLToPath(new URL('./.data/', import.meta.url));
 export interface E2eResult {
   records: number;
   fileBytes: number;
-  vpcflow: { seconds: number; recordsPerSecond: number; peakRssMb: number };
+  vpcflow: { seconds: number; recordsPerSecond: number } & ProcessSample;
   duckdb: { seconds: number; recordsPerSecond: number };
   cores: number;
 }
@@ -34,33 +34,46 @@ async function dataFile(records: number): Promise<string> {
   return path;
 }
 
-/** Peak resident set size of a process, sampled from /proc while it runs. */
-function peakRss(pid: number, every = 50): { stop: () => number } {
-  let peak = 0;
-  const timer = setInterval(() => {
-    void readFile(`/proc/${pid}/status`, 'utf8')
-      .then((status) => {
-        const hwm = /VmHWM:\s+(\d+) kB/.exec(status);
-        if (hwm) peak = Math.max(peak, Number(hwm[1]) / 1024);
-      })
-      .catch(() => undefined);
-  }, every);
+interface ProcessSample {
+  peakRssMb: number;
+  /** CPU time of the whole process and of its main thread (Linux /proc; 0 elsewhere). */
+  cpuSeconds: number;
+  mainThreadSeconds: number;
+}
+
+/** CPU seconds (user + system) in a /proc stat line. */
+function statSeconds(stat: string): number {
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** Peak resident set size and CPU time of a process, sampled from /proc while it runs. */
+function sampleProcess(pid: number, every = 50): { stop: () => ProcessSample } {
+  const sample: ProcessSample = { peakRssMb: 0, cpuSeconds: 0, mainThreadSeconds: 0 };
+  const read = async (): Promise<void> => {
+    const [status, stat, main] = await Promise.all([readFile(`/proc/${pid}/status`, 'utf8'), readFile(`/proc/${pid}/stat`, 'utf8'), readFile(`/proc/${pid}/task/${pid}/stat`, 'utf8')]);
+    const hwm = /VmHWM:\s+(\d+) kB/.exec(status);
+    if (hwm) sample.peakRssMb = Math.max(sample.peakRssMb, Number(hwm[1]) / 1024);
+    sample.cpuSeconds = statSeconds(stat);
+    sample.mainThreadSeconds = statSeconds(main);
+  };
+  const timer = setInterval(() => void read().catch(() => undefined), every);
   return {
     stop: () => {
       clearInterval(timer);
-      return peak;
+      return sample;
     },
   };
 }
 
-async function runVpcflow(path: string, windowsOut: string): Promise<{ seconds: number; peakRssMb: number }> {
+async function runVpcflow(path: string, windowsOut: string): Promise<{ seconds: number } & ProcessSample> {
   const begun = performance.now();
   const child = spawn(process.execPath, [CLI, 'run', '--input', path, '--once', '--windows', '1m', '--listen', 'none', '--log-level', 'warn', '--progress', 'off', '--windows-out', windowsOut], { stdio: ['ignore', 'inherit', 'inherit'] });
-  const rss = peakRss(child.pid!);
+  const sampler = sampleProcess(child.pid!);
   const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
-  const peakRssMb = rss.stop();
+  const sample = sampler.stop();
   if (code !== 0) throw new Error(`vpcflow exited with ${code}`);
-  return { seconds: (performance.now() - begun) / 1000, peakRssMb };
+  return { seconds: (performance.now() - begun) / 1000, ...sample };
 }
 
 type MinuteTotals = Map<number, [flows: number, packets: number, bytes: number]>;
@@ -111,14 +124,16 @@ export async function e2eBenchmark(records: number): Promise<E2eResult> {
     records,
     fileBytes: (await stat(path)).size,
     cores: availableParallelism(),
-    vpcflow: { seconds: vpcflow.seconds, recordsPerSecond: records / vpcflow.seconds, peakRssMb: vpcflow.peakRssMb },
+    vpcflow: { ...vpcflow, recordsPerSecond: records / vpcflow.seconds },
     duckdb: { seconds: duckdb.seconds, recordsPerSecond: records / duckdb.seconds },
   };
 }
 
 export function printE2e(result: E2eResult): void {
   console.log(`\nEnd to end: 1-minute totals of ${(result.records / 1e6).toFixed(1)} M records (${(result.fileBytes / 1e6).toFixed(0)} MB .log.gz), ${result.cores} cores; both agree minute by minute`);
-  console.log(`  vpcflow run --once   ${result.vpcflow.seconds.toFixed(2).padStart(6)} s  ${(result.vpcflow.recordsPerSecond / 1e6).toFixed(2)} M records/s  peak RSS ${result.vpcflow.peakRssMb.toFixed(0)} MB`);
+  const v = result.vpcflow;
+  console.log(`  vpcflow run --once   ${v.seconds.toFixed(2).padStart(6)} s  ${(v.recordsPerSecond / 1e6).toFixed(2)} M records/s  peak RSS ${v.peakRssMb.toFixed(0)} MB`);
+  if (v.cpuSeconds > 0) console.log(`                       CPU ${v.cpuSeconds.toFixed(2)} s (main thread ${v.mainThreadSeconds.toFixed(2)} s; the rest: workers, gunzip, V8 compiler and GC threads)`);
   console.log(`  DuckDB read_csv      ${result.duckdb.seconds.toFixed(2).padStart(6)} s  ${(result.duckdb.recordsPerSecond / 1e6).toFixed(2)} M records/s`);
   console.log(`  vpcflow / DuckDB     ×${(result.vpcflow.recordsPerSecond / result.duckdb.recordsPerSecond).toFixed(2)}`);
 }

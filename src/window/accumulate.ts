@@ -7,27 +7,25 @@
  * the window (an idle partition coming back, a replay).
  *
  * Per good record: event time, filter, group cell (action × protocol × status × direction ×
- * class), then per window size its window's dense totals (or the late counter). Heavy hitters are
- * summed exactly per batch into typed hash tables keyed by the smallest window, then merged into
- * each size's summaries once per batch. Columns are read as typed arrays; nothing is allocated
- * per record.
+ * class, looked up from the address kinds marked in a pass before), then per window size its
+ * window's dense totals (or the late counter). The loop notes which smallest window each record
+ * counted in; the heavy hitters of those records go into that window's summaries afterwards
+ * (heavy-hitter-passes.ts), so they cover the same records as the window's totals. Columns are
+ * read as typed arrays; nothing is allocated per record.
  */
 import type { RecordBatch } from '../tokenizer/index.js';
-import { ipText } from '../tokenizer/index.js';
 import { CELLS, ProtocolSlots, SLOT_FOR_NULL, cellOf, groupsOf, type TotalsGroup } from './aggregators/groups.js';
-import { KeyTable } from './aggregators/key-table.js';
 import {
-  CLASS_AWS_SERVICE, CLASS_CROSS_AZ, CLASS_INTERNAL, CLASS_INTERNET, CLASS_UNKNOWN, DIRECTION_EGRESS, DIRECTION_INGRESS, DIRECTION_UNKNOWN,
-  type Classifier,
+  ADDRESS_NONE, CLASS_AWS_SERVICE, CLASS_BY_KINDS, CLASS_CROSS_AZ, CLASS_INTERNAL, DIRECTION_BY_KINDS, DIRECTION_INGRESS, kindsIndex, type Classifier,
 } from './classify.js';
-import type { OpenWindow } from './window-store.js';
+import { readColumns } from './columns.js';
 import type { RowFilter } from './filter.js';
-import { prorate, toSeconds, type WindowTime } from './time.js';
-import type { WindowStore } from './window-store.js';
+import { addHeavyHitters, heavyHitterRows, NOT_GOOD, NO_WINDOW, type HeavyHitterRows } from './heavy-hitter-passes.js';
+import { toSeconds, windowStart as windowOf, type WindowTime } from './time.js';
+import { WindowCache } from './window-cache.js';
+import type { OpenWindow, WindowStore } from './window-store.js';
 
 const TWO_32 = 4294967296;
-const ACTION_REJECT = 2;
-const FAMILY_V4 = 4;
 
 /** What one payload did, for main: counters, watermark input and the commit tracker. */
 export interface BatchOutcome {
@@ -71,48 +69,6 @@ export interface AccumulateSettings {
   now: () => number;
 }
 
-/** Per-batch exact heavy-hitter sums for one smallest-size window. */
-class BatchSums {
-  readonly talkers: KeyTable;
-  readonly rejectedPorts: KeyTable;
-  readonly rejectedSources: KeyTable;
-  readonly interfaces: KeyTable;
-  constructor(rows: number) {
-    this.talkers = new KeyTable(rows);
-    this.rejectedPorts = new KeyTable(rows);
-    this.rejectedSources = new KeyTable(rows);
-    this.interfaces = new KeyTable(rows);
-  }
-  clear(): void {
-    this.talkers.clear();
-    this.rejectedPorts.clear();
-    this.rejectedSources.clear();
-    this.interfaces.clear();
-  }
-}
-
-/** A 52-bit key for an IPv6 address (collisions need ~2^26 distinct addresses in one window). */
-function ipv6Key(words: Uint32Array, at: number): number {
-  let h1 = 0x811c9dc5;
-  let h2 = 0x01000193;
-  for (let i = 0; i < 4; i++) {
-    h1 = Math.imul(h1 ^ words[at + i]!, 0x01000193);
-    h2 = Math.imul(h2 ^ words[at + 3 - i]!, 0x85ebca6b);
-  }
-  return TWO_32 + ((h1 >>> 0) + (h2 & 0xfffff) * TWO_32);
-}
-
-/** A 52-bit key for a text (interface ids). */
-function textKey(bytes: Uint8Array): number {
-  let h1 = 0x811c9dc5;
-  let h2 = 0x9e3779b9;
-  for (let i = 0; i < bytes.length; i++) {
-    h1 = Math.imul(h1 ^ bytes[i]!, 0x01000193);
-    h2 = Math.imul(h2 ^ bytes[i]!, 0x85ebca6b);
-  }
-  return (h1 >>> 0) + (h2 & 0xfffff) * TWO_32;
-}
-
 export class Accumulator {
   readonly slots = new ProtocolSlots();
   readonly #store: WindowStore;
@@ -120,26 +76,22 @@ export class Accumulator {
   readonly #filter: RowFilter | null;
   readonly #settings: AccumulateSettings;
   readonly #processing = new Float64Array(CELLS * 3);
-  readonly #sums = new Map<number, BatchSums>();
-  readonly #spare: BatchSums[] = [];
-  readonly #rows: number;
   readonly #partitionMax = new Map<string, number>();
+  readonly #cache: WindowCache;
+  /** Per-row scratch, sized for the largest batch (the tokenizer's maxRecords). */
+  #srcKinds: Uint8Array;
+  #dstKinds: Uint8Array;
+  #rows: HeavyHitterRows;
 
   constructor(store: WindowStore, classifier: Classifier, filter: RowFilter | null, settings: AccumulateSettings, maxRows: number) {
     this.#store = store;
     this.#classifier = classifier;
     this.#filter = filter;
     this.#settings = settings;
-    this.#rows = maxRows;
-  }
-
-  #sumsFor(windowStart: number): BatchSums {
-    let sums = this.#sums.get(windowStart);
-    if (!sums) {
-      sums = this.#spare.pop() ?? new BatchSums(this.#rows);
-      this.#sums.set(windowStart, sums);
-    }
-    return sums;
+    this.#cache = new WindowCache(store.sizes);
+    this.#srcKinds = new Uint8Array(maxRows);
+    this.#dstKinds = new Uint8Array(maxRows);
+    this.#rows = heavyHitterRows(maxRows);
   }
 
   /** Add the good records of `batch`, from `partition`, into the open windows and `outcome`. */
@@ -147,49 +99,38 @@ export class Accumulator {
     const n = batch.length;
     outcome.rows += n;
     if (n === 0) return;
-    const has = (name: string): boolean => batch.has(name);
-    const timeField = this.#settings.windowTime === 'start' ? 'start' : 'end';
-    if (!has(timeField)) {
+    if (n > this.#srcKinds.length) this.#sizeRows(n);
+    const prorating = this.#settings.windowTime === 'prorate';
+    const classifier = this.#classifier;
+    const columns = readColumns(batch, this.#settings.windowTime === 'start' ? 'start' : 'end', prorating, classifier.zoned);
+    if (columns === null) {
       outcome.droppedNoTime += n - batch.errorCount;
       return;
     }
-    const status = batch.status;
-    const times = batch.words(timeField);
-    const timeValid = batch.validity(timeField);
-    const startWords = this.#settings.windowTime === 'prorate' && has('start') ? batch.words('start') : null;
-    const startValid = startWords ? batch.validity('start') : null;
-    const actions = has('action') ? (batch.column('action') as Uint8Array) : null;
-    const statuses = has('log-status') ? (batch.column('log-status') as Uint8Array) : null;
-    const protocols = has('protocol') ? (batch.column('protocol') as Uint32Array) : null;
-    const protocolValid = protocols ? batch.validity('protocol') : null;
-    const directions = has('flow-direction') ? (batch.column('flow-direction') as Uint8Array) : null;
-    const src = has('srcaddr') ? batch.words('srcaddr') : null;
-    const srcFamily = src ? batch.validity('srcaddr') : null;
-    const dst = has('dstaddr') ? batch.words('dstaddr') : null;
-    const dstFamily = dst ? batch.validity('dstaddr') : null;
-    const srcService = has('pkt-src-aws-service') ? (batch.column('pkt-src-aws-service') as Uint32Array) : null;
-    const dstService = has('pkt-dst-aws-service') ? (batch.column('pkt-dst-aws-service') as Uint32Array) : null;
-    const azIds = has('az-id') ? (batch.column('az-id') as Uint32Array) : null;
-    const packetWords = has('packets') ? batch.words('packets') : null;
-    const packetValid = packetWords ? batch.validity('packets') : null;
-    const byteWords = has('bytes') ? batch.words('bytes') : null;
-    const byteValid = byteWords ? batch.validity('bytes') : null;
-    const ports = has('dstport') ? (batch.column('dstport') as Uint32Array) : null;
-    const portValid = ports ? batch.validity('dstport') : null;
-    const interfaces = has('interface-id') ? (batch.column('interface-id') as Uint32Array) : null;
+    const { status, times, timeValid, startWords, startValid, actions, statuses, protocols, protocolValid, directions, src, srcFamily, dst, dstFamily, srcService, dstService, azIds, packetWords, packetValid, byteWords, byteValid } = columns;
     const rowFilter = this.#filter?.bind(batch) ?? null;
+    // Address kinds (none, external, internal) in a pass of their own: a table lookup for IPv4.
+    const srcKinds = this.#srcKinds;
+    const dstKinds = this.#dstKinds;
+    if (src !== null) classifier.markAddresses(src, srcFamily!, n, srcKinds);
+    else srcKinds.fill(ADDRESS_NONE, 0, n);
+    if (dst !== null) classifier.markAddresses(dst, dstFamily!, n, dstKinds);
+    else dstKinds.fill(ADDRESS_NONE, 0, n);
 
     const store = this.#store;
     const sizes = store.sizes;
     const closedThrough = store.closedThrough;
-    const smallest = sizes[0]!;
-    const classifier = this.#classifier;
+    const slotOf = this.slots.slotOf;
     const processing = this.#processing;
-    const prorating = this.#settings.windowTime === 'prorate';
     const futureLimit = this.#settings.now() / 1000 + this.#settings.maxFutureSeconds;
     const azText: (string | undefined)[] = [];
-    const lastStart = new Float64Array(sizes.length).fill(NaN);
-    const lastWindow: (OpenWindow | null)[] = sizes.map((): OpenWindow | null => null);
+    const cache = this.#cache;
+    cache.clear();
+    // Which smallest window each row counted in (an index into `windows`), for the heavy hitters.
+    const rows = this.#rows;
+    const rowWindow = rows.window.fill(NOT_GOOD, 0, n);
+    const windows = rows.windows;
+    windows.length = 0;
     let maxEventTime = outcome.maxEventTime;
     let partitionMax = this.#partitionMax.get(partition) ?? -Infinity;
     const behind = this.#settings.outOfOrdernessSeconds + this.#settings.allowedLatenessSeconds;
@@ -199,8 +140,6 @@ export class Accumulator {
     let noTime = 0;
     let future = 0;
     let windowCap = 0;
-    let sumsStart = NaN;
-    let sums: BatchSums | null = null;
 
     for (let row = 0; row < n; row++) {
       if (status[row] !== 0) continue;
@@ -218,32 +157,28 @@ export class Accumulator {
         continue;
       }
       good++;
+      rowWindow[row] = NO_WINDOW;
       if (time > maxEventTime) maxEventTime = time;
       const lateThrough = partitionMax - behind;
       if (time > partitionMax) partitionMax = time;
       const action = actions === null ? 0 : actions[row]!;
       const logStatus = statuses === null ? 0 : statuses[row]!;
-      const slot = protocolValid === null || protocolValid[row] === 0 ? SLOT_FOR_NULL : this.slots.slot(protocols![row]! & 0xff);
-      const srcFam = srcFamily === null ? 0 : srcFamily[row]!;
-      const dstFam = dstFamily === null ? 0 : dstFamily[row]!;
-      const srcInternal = srcFam !== 0 && classifier.isInternal(src!, row * 4);
-      const dstInternal = dstFam !== 0 && classifier.isInternal(dst!, row * 4);
-      let direction = directions === null ? 0 : directions[row]!;
-      if (direction === DIRECTION_UNKNOWN && srcFam !== 0 && dstFam !== 0 && srcInternal !== dstInternal) {
-        direction = srcInternal ? DIRECTION_EGRESS : DIRECTION_INGRESS;
+      let slot = SLOT_FOR_NULL;
+      if (protocolValid !== null && protocolValid[row] !== 0) {
+        const protocol = protocols![row]! & 0xff;
+        slot = slotOf[protocol]!;
+        if (slot < 0) slot = this.slots.slot(protocol);
       }
-      let trafficClass = CLASS_UNKNOWN;
+      const kinds = kindsIndex(directions === null ? 0 : directions[row]!, srcKinds[row]!, dstKinds[row]!);
+      const direction = DIRECTION_BY_KINDS[kinds]!;
+      let trafficClass = CLASS_BY_KINDS[kinds]!;
       if ((srcService !== null && srcService[row] !== 0) || (dstService !== null && dstService[row] !== 0)) {
         trafficClass = CLASS_AWS_SERVICE;
-      } else if (srcFam !== 0 && dstFam !== 0) {
-        const remoteInternal = direction === DIRECTION_INGRESS ? srcInternal : direction === DIRECTION_EGRESS ? dstInternal : srcInternal && dstInternal;
-        trafficClass = remoteInternal ? CLASS_INTERNAL : CLASS_INTERNET;
-        if (remoteInternal && azIds !== null && azIds[row] !== 0) {
-          const id = azIds[row]!;
-          const localAz = (azText[id] ??= batch.text(id));
-          const remoteAz = classifier.azOf(direction === DIRECTION_INGRESS ? src! : dst!, row * 4);
-          if (remoteAz !== null && remoteAz !== localAz) trafficClass = CLASS_CROSS_AZ;
-        }
+      } else if (trafficClass === CLASS_INTERNAL && azIds !== null && azIds[row] !== 0) {
+        const id = azIds[row]!;
+        const localAz = (azText[id] ??= batch.text(id));
+        const remoteAz = classifier.azOf(direction === DIRECTION_INGRESS ? src! : dst!, row * 4);
+        if (remoteAz !== null && remoteAz !== localAz) trafficClass = CLASS_CROSS_AZ;
       }
       const packets = packetValid === null || packetValid[row] === 0 ? 0 : packetWords![row * 2]! + packetWords![row * 2 + 1]! * TWO_32;
       const bytes = byteValid === null || byteValid[row] === 0 ? 0 : byteWords![row * 2]! + byteWords![row * 2 + 1]! * TWO_32;
@@ -258,49 +193,34 @@ export class Accumulator {
       }
       for (let s = 0; s < sizes.length; s++) {
         const size = sizes[s]!;
-        // Most records fall in the previous record's window: a range check instead of a modulo.
-        let windowStart = lastStart[s]!;
-        if (!(time >= windowStart && time < windowStart + size)) {
-          windowStart = time - (time % size);
-          lastStart[s] = windowStart;
-          lastWindow[s] = null;
-        }
+        const entry = cache.entry(s, time);
+        const windowStart = cache.starts[entry]!;
         if (windowStart + size <= closedThrough[s]! || windowStart + size <= lateThrough) {
           outcome.late[s]!++;
           continue;
         }
-        if (lastWindow[s] === null) lastWindow[s] = store.window(s, windowStart);
-        const window = lastWindow[s] ?? null;
+        let window = cache.windows[entry] ?? null;
         if (window === null) {
-          windowCap++;
-          continue;
+          window = store.window(s, windowStart);
+          if (window === null) {
+            windowCap++;
+            continue;
+          }
+          cache.windows[entry] = window;
+          // The heavy-hitter passes address the batch's smallest windows by index.
+          if (s === 0) cache.indexes[entry] = indexIn(windows, window);
         }
+        if (s === 0) rowWindow[row] = cache.indexes[entry]!;
         if (windowStart + size > lastWindowEnd) lastWindowEnd = windowStart + size;
         const cells = window.cells;
         cells[cell]! += 1;
         if (!prorating || start >= time) {
           cells[cell + 1]! += packets;
           cells[cell + 2]! += bytes;
-        } else {
-          // Flows count once, at the end; packets and bytes spread over the windows [start, end) covers.
-          this.#spread(s, cell, packets, 1, start, time, lateThrough, outcome);
-          this.#spread(s, cell, bytes, 2, start, time, lateThrough, outcome);
+        } else if (this.#spread(s, cell, packets, bytes, start, time, lateThrough, outcome)) {
+          // Part of the record fell in windows already closed: it is late there.
+          outcome.late[s]!++;
         }
-      }
-
-      // Heavy hitters: exact per-batch sums, keyed by the smallest window of the record's end.
-      if (action === 0 && bytes === 0) continue;
-      if (!(time >= sumsStart && time < sumsStart + smallest)) {
-        sumsStart = time - (time % smallest);
-        sums = this.#sumsFor(sumsStart);
-      }
-      const srcKey = srcFam === 0 ? -1 : srcFam === FAMILY_V4 ? src![row * 4 + 3]! : ipv6Key(src!, row * 4);
-      const dstKey = dstFam === 0 ? -1 : dstFam === FAMILY_V4 ? dst![row * 4 + 3]! : ipv6Key(dst!, row * 4);
-      if (srcKey >= 0 && dstKey >= 0 && bytes > 0) sums!.talkers.add(srcKey, dstKey, bytes, row);
-      if (interfaces !== null && interfaces[row] !== 0 && bytes > 0) sums!.interfaces.add(interfaces[row]!, 0, bytes, row);
-      if (action === ACTION_REJECT) {
-        if (portValid !== null && portValid[row] !== 0) sums!.rejectedPorts.add(protocols === null ? -1 : protocols[row]!, ports![row]!, 1, row);
-        if (srcKey >= 0) sums!.rejectedSources.add(srcKey, 0, 1, row);
       }
     }
     outcome.good += good;
@@ -311,84 +231,47 @@ export class Accumulator {
     outcome.maxEventTime = maxEventTime;
     outcome.lastWindowEnd = lastWindowEnd;
     this.#partitionMax.set(partition, partitionMax);
-    this.#mergeSums(batch, outcome);
+    addHeavyHitters(batch, rows, outcome.interfaceBytes);
   }
 
-  /** Prorate `value` (column `offset` of the cell: 1 packets, 2 bytes) over size index `s`. */
-  #spread(s: number, cell: number, value: number, offset: number, start: number, end: number, lateThrough: number, outcome: BatchOutcome): void {
+  #sizeRows(rows: number): void {
+    this.#srcKinds = new Uint8Array(rows);
+    this.#dstKinds = new Uint8Array(rows);
+    this.#rows = heavyHitterRows(rows);
+  }
+
+  /**
+   * Prorate packets and bytes over size index `s`: every window [start, end) overlaps but the last
+   * gets floor(value × overlap / duration), the last the remainder, so shares add up exactly.
+   * Returns whether some share fell in a window that is already closed (and was left out).
+   */
+  #spread(s: number, cell: number, packets: number, bytes: number, start: number, end: number, lateThrough: number, outcome: BatchOutcome): boolean {
     const store = this.#store;
     const size = store.sizes[s]!;
+    const duration = end - start;
+    const last = windowOf(end - 1, size);
     let late = false;
-    prorate(value, start, end, size, (windowStart, amount) => {
-      if (windowStart + size <= store.closedThrough[s]! || windowStart + size <= lateThrough) {
+    let givenPackets = 0;
+    let givenBytes = 0;
+    for (let w = windowOf(start, size); w <= last; w += size) {
+      const overlap = Math.min(end, w + size) - Math.max(start, w);
+      const packetShare = w < last ? Math.floor((packets * overlap) / duration) : packets - givenPackets;
+      const byteShare = w < last ? Math.floor((bytes * overlap) / duration) : bytes - givenBytes;
+      givenPackets += packetShare;
+      givenBytes += byteShare;
+      if (w + size <= store.closedThrough[s]! || w + size <= lateThrough) {
         late = true;
-        return;
+        continue;
       }
-      const window = store.window(s, windowStart);
+      const window = store.window(s, w);
       if (window === null) {
         outcome.droppedWindowCap++;
-        return;
+        continue;
       }
-      window.cells[cell + offset]! += amount;
-    });
-    // Part of the record fell in windows already closed: it is late there.
-    if (late && offset === 2) outcome.late[s]!++;
-  }
-
-  /** Fold the batch's exact heavy-hitter sums into the smallest windows' summaries; labels come from the batch. */
-  #mergeSums(batch: RecordBatch, outcome: BatchOutcome): void {
-    const store = this.#store;
-    const src = batch.has('srcaddr') ? batch.words('srcaddr') : null;
-    const srcFamily = src ? batch.validity('srcaddr') : null;
-    const dst = batch.has('dstaddr') ? batch.words('dstaddr') : null;
-    const dstFamily = dst ? batch.validity('dstaddr') : null;
-    const v6Label = (words: Uint32Array | null, family: Uint8Array | null, row: number): string | undefined =>
-      words !== null && family !== null && family[row] !== FAMILY_V4 ? (ipText(words, family[row]!, row) ?? undefined) : undefined;
-    for (const [sumsWindow, sums] of this.#sums) {
-      // Interface ids are per-batch dictionary ids: turn them into stable keys and labels once.
-      const interfaceKeys = new Float64Array(sums.interfaces.size);
-      const interfaceLabels: string[] = [];
-      for (let i = 0; i < sums.interfaces.size; i++) {
-        const id = sums.interfaces.keys1[i]!;
-        interfaceKeys[i] = textKey(batch.textBytes(id));
-        interfaceLabels[i] = batch.text(id);
-        outcome.interfaceBytes.set(interfaceLabels[i]!, (outcome.interfaceBytes.get(interfaceLabels[i]!) ?? 0) + sums.interfaces.weights[i]!);
-      }
-      // Only the smallest windows take batch sums; larger ones fold in the smallest windows'
-      // summaries as those close (window-store.ts), which is mergeable and far cheaper.
-      {
-        const size = store.sizes[0]!;
-        const start = sumsWindow - (sumsWindow % size);
-        const window = start + size <= store.closedThrough[0]! ? undefined : store.existing(0, start);
-        if (!window) {
-          sums.clear();
-          this.#spare.push(sums);
-          continue;
-        }
-        const hh = window.heavyHitters;
-        const talkers = sums.talkers;
-        for (let i = 0; i < talkers.size; i++) {
-          const k1 = talkers.keys1[i]!;
-          const k2 = talkers.keys2[i]!;
-          const w = talkers.weights[i]!;
-          const row = talkers.rows[i]!;
-          const label = k1 >= TWO_32 || k2 >= TWO_32 ? `${v6Label(src, srcFamily, row) ?? ipText(src!, srcFamily![row]!, row)} ${v6Label(dst, dstFamily, row) ?? ipText(dst!, dstFamily![row]!, row)}` : undefined;
-          hh.talkers.add(k1, k2, w, label);
-          hh.destinations.add(k2, 0, w, k2 >= TWO_32 ? v6Label(dst, dstFamily, row) : undefined);
-        }
-        const ports = sums.rejectedPorts;
-        for (let i = 0; i < ports.size; i++) hh.rejected_ports.add(ports.keys1[i]!, ports.keys2[i]!, ports.weights[i]!);
-        const sources = sums.rejectedSources;
-        for (let i = 0; i < sources.size; i++) {
-          const k1 = sources.keys1[i]!;
-          hh.rejected_sources.add(k1, 0, sources.weights[i]!, k1 >= TWO_32 ? v6Label(src, srcFamily, sources.rows[i]!) : undefined);
-        }
-        for (let i = 0; i < sums.interfaces.size; i++) hh.interfaces.add(interfaceKeys[i]!, 0, sums.interfaces.weights[i]!, interfaceLabels[i]);
-      }
-      sums.clear();
-      this.#spare.push(sums);
+      window.cells[cell + 1]! += packetShare;
+      window.cells[cell + 2]! += byteShare;
     }
-    this.#sums.clear();
+    return late;
   }
 
   /** The processing-time totals gathered since the last call, by group; then starts over. */
@@ -399,3 +282,8 @@ export class Accumulator {
   }
 }
 
+/** Index of a window in the batch's list, added when new (a batch touches a few windows). */
+function indexIn(windows: OpenWindow[], window: OpenWindow): number {
+  const index = windows.indexOf(window);
+  return index >= 0 ? index : windows.push(window) - 1;
+}

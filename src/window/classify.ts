@@ -89,10 +89,65 @@ function contains(cidr: Cidr128, words: ArrayLike<number>, at: number): boolean 
 }
 
 export interface Classifier {
-  /** Whether the address at words[at..at+4) is internal. */
-  isInternal(words: ArrayLike<number>, at: number): boolean;
+  /** Whether subnets with AZs are configured (cross_az needs them). */
+  readonly zoned: boolean;
+  /** Per row of an ip column (four words a row, `family` 0 for none): ADDRESS_NONE, ADDRESS_EXTERNAL or ADDRESS_INTERNAL. */
+  markAddresses(words: Uint32Array, family: Uint8Array, rows: number, into: Uint8Array): void;
   /** The configured AZ holding the address, or null. */
   azOf(words: ArrayLike<number>, at: number): string | null;
+}
+
+export const ADDRESS_NONE = 0;
+export const ADDRESS_EXTERNAL = 1;
+export const ADDRESS_INTERNAL = 2;
+
+/** Index into DIRECTION_BY_KINDS and CLASS_BY_KINDS: the flow-direction value (0 when absent) and both address kinds. */
+export function kindsIndex(direction: number, source: number, destination: number): number {
+  return (direction * 3 + source) * 3 + destination;
+}
+
+/**
+ * Direction and traffic class for every combination of kindsIndex, so the hot loop looks them up
+ * instead of branching on unpredictable data. aws_service and cross_az are decided on top.
+ */
+export const DIRECTION_BY_KINDS = new Uint8Array(27);
+export const CLASS_BY_KINDS = new Uint8Array(27);
+for (let given = 0; given < DIRECTIONS.length; given++) {
+  for (let source = 0; source < 3; source++) {
+    for (let destination = 0; destination < 3; destination++) {
+      const both = source !== ADDRESS_NONE && destination !== ADDRESS_NONE;
+      const srcInternal = source === ADDRESS_INTERNAL;
+      const dstInternal = destination === ADDRESS_INTERNAL;
+      let direction = given;
+      if (direction === DIRECTION_UNKNOWN && both && srcInternal !== dstInternal) direction = srcInternal ? DIRECTION_EGRESS : DIRECTION_INGRESS;
+      const remoteInternal = direction === DIRECTION_INGRESS ? srcInternal : direction === DIRECTION_EGRESS ? dstInternal : srcInternal && dstInternal;
+      const index = kindsIndex(given, source, destination);
+      DIRECTION_BY_KINDS[index] = direction;
+      CLASS_BY_KINDS[index] = !both ? CLASS_UNKNOWN : remoteInternal ? CLASS_INTERNAL : CLASS_INTERNET;
+    }
+  }
+}
+
+const FAMILY_V4 = 4;
+// IPv4 fast path, by the top 16 bits of an address: 0 no, yes, or check the whole address (a
+// block longer than /16 starts there).
+const INTERNAL_YES = 1;
+const INTERNAL_CHECK = 2;
+
+/** The IPv4 fast-path table of a set of IPv4 blocks (base and mask of the low word). */
+function prefixTable(bases: Uint32Array, masks: Uint32Array): Uint8Array {
+  const table = new Uint8Array(65536);
+  bases.forEach((base, i) => {
+    const high = masks[i]! >>> 16;
+    // A block of /16 or shorter covers whole rows of the table; a longer one leaves its row to the full check.
+    if ((masks[i]! & 0xffff) !== 0) {
+      if (table[base >>> 16] !== INTERNAL_YES) table[base >>> 16] = INTERNAL_CHECK;
+      return;
+    }
+    const first = (base >>> 16) & high;
+    for (let row = first; row <= (first | (~high & 0xffff)); row++) table[row] = INTERNAL_YES;
+  });
+  return table;
 }
 
 export function createClassifier(internalCidrs: readonly string[] = DEFAULT_INTERNAL_CIDRS, subnets: readonly Subnet[] = []): Classifier {
@@ -104,16 +159,27 @@ export function createClassifier(internalCidrs: readonly string[] = DEFAULT_INTE
   const v4Bases = Uint32Array.from(v4, (c) => c.words[3]!);
   const v4Masks = Uint32Array.from(v4, (c) => c.masks[3]!);
   const zones = subnets.map((s) => ({ cidr: parseCidr(s.cidr, 'subnets'), az: s.az }));
-  return {
-    isInternal(words, at) {
-      if (words[at] === 0 && words[at + 1] === 0 && words[at + 2] === 0xffff) {
-        const address = words[at + 3]!;
-        for (let i = 0; i < v4Bases.length; i++) {
-          if (((address & v4Masks[i]!) >>> 0) === v4Bases[i]) return true;
-        }
-        return false;
+  const v4Prefixes = prefixTable(v4Bases, v4Masks);
+  const isInternal = (words: ArrayLike<number>, at: number): boolean => {
+    if (words[at] === 0 && words[at + 1] === 0 && words[at + 2] === 0xffff) {
+      const address = words[at + 3]!;
+      for (let i = 0; i < v4Bases.length; i++) {
+        if (((address & v4Masks[i]!) >>> 0) === v4Bases[i]) return true;
       }
-      return v6.some((c) => contains(c, words, at));
+      return false;
+    }
+    return v6.some((c) => contains(c, words, at));
+  };
+  return {
+    zoned: zones.length > 0,
+    markAddresses(words, family, rows, into) {
+      for (let row = 0; row < rows; row++) {
+        const fam = family[row]!;
+        // IPv4 is one table lookup by the top 16 bits; IPv6 and long prefixes take the full check.
+        const prefix = fam === FAMILY_V4 ? v4Prefixes[words[row * 4 + 3]! >>> 16]! : INTERNAL_CHECK;
+        if (fam === 0) into[row] = ADDRESS_NONE;
+        else into[row] = prefix === INTERNAL_YES || (prefix === INTERNAL_CHECK && isInternal(words, row * 4)) ? ADDRESS_INTERNAL : ADDRESS_EXTERNAL;
+      }
     },
     azOf(words, at) {
       for (const zone of zones) if (contains(zone.cidr, words, at)) return zone.az;

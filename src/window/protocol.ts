@@ -31,6 +31,8 @@ export interface BatchMessage {
   partition: string;
   /** Self-contained: whole lines, or whole JSON documents; a header line inside applies to the lines after it. */
   payload: Uint8Array;
+  /** Format of this payload when not the configured one. */
+  format: string | null;
 }
 
 export interface CloseMessage {
@@ -67,7 +69,7 @@ export interface AckMessage {
   openWindows: number[];
 }
 
-export type PayloadShape = 'text' | 'json' | 'gzip_text' | 'gzip_json' | 'empty';
+export type PayloadShape = 'text' | 'json' | 'gzip_text' | 'gzip_json' | 'kpl' | 'empty';
 
 export interface ClosedMessage {
   type: 'closed';

@@ -31,26 +31,3 @@ export function windowLabel(sizeSeconds: number): string {
   if (sizeSeconds % 60 === 0) return `${sizeSeconds / 60}m`;
   return `${sizeSeconds}s`;
 }
-
-/**
- * Split `value` over the windows of `sizeSeconds` that [start, end) overlaps, in proportion to the
- * overlap, in whole units: every window but the last gets floor(value * overlap / duration), the
- * last gets the remainder, so the shares add up to `value` exactly. An interval of zero length puts
- * everything in the window of `end`. Calls `share(windowStart, amount)` per window, oldest first.
- */
-export function prorate(value: number, start: number, end: number, sizeSeconds: number, share: (windowStart: number, amount: number) => void): void {
-  const duration = end - start;
-  if (duration <= 0) {
-    share(windowStart(end, sizeSeconds), value);
-    return;
-  }
-  const last = windowStart(end - 1, sizeSeconds);
-  let given = 0;
-  for (let w = windowStart(start, sizeSeconds); w < last; w += sizeSeconds) {
-    const overlap = Math.min(end, w + sizeSeconds) - Math.max(start, w);
-    const amount = Math.floor((value * overlap) / duration);
-    given += amount;
-    share(w, amount);
-  }
-  share(last, value - given);
-}

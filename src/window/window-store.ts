@@ -19,10 +19,11 @@ export class OpenWindow {
     capacity: number,
   ) {
     this.heavyHitters = {
-      talkers: new HeavyHitters(capacity),
-      destinations: new HeavyHitters(capacity),
+      // Address keys keep IPv6 words for labels: talkers two (source, destination), the others one.
+      talkers: new HeavyHitters(capacity, 2),
+      destinations: new HeavyHitters(capacity, 1),
       rejected_ports: new HeavyHitters(capacity),
-      rejected_sources: new HeavyHitters(capacity),
+      rejected_sources: new HeavyHitters(capacity, 1),
       interfaces: new HeavyHitters(capacity),
     };
   }

@@ -6,7 +6,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { gunzipSync } from 'node:zlib';
 import { isGzip, startsJsonObject } from '../decode/detect.js';
-import { parseFormat, sameFormat } from '../format/format.js';
+import { deaggregate, isKplAggregate } from '../decode/kpl.js';
+import { parseFormat, sameFormat, type Format } from '../format/format.js';
 import { createTokenizerSync, STATUS_NAMES, type RecordBatch, type Tokenizer } from '../tokenizer/index.js';
 import { Accumulator, emptyOutcome, type BatchOutcome } from './accumulate.js';
 import { createClassifier } from './classify.js';
@@ -39,6 +40,15 @@ const accumulator = new Accumulator(
 );
 
 const send = (message: FromWorker): void => port.postMessage(message);
+const formats = new Map<string, Format>();
+const formatOf = (spec: string): Format => {
+  let format = formats.get(spec);
+  if (!format) {
+    format = parseFormat(spec);
+    formats.set(spec, format);
+  }
+  return format;
+};
 
 function addBatches(batches: Iterable<RecordBatch>, partition: string, outcome: BatchOutcome, errors: Map<string, number>, undecodable: { reason: string | null }): void {
   for (const batch of batches) {
@@ -53,30 +63,53 @@ function addBatches(batches: Iterable<RecordBatch>, partition: string, outcome: 
   }
 }
 
+interface Piece {
+  bytes: Uint8Array;
+  json: boolean;
+}
+
+/**
+ * The decoded pieces of a payload: a KPL aggregate is de-aggregated (its MD5 checked; a bad one
+ * falls back to the raw bytes), then each piece is gunzipped when compressed and read as JSON
+ * (CloudWatch Logs envelopes, message records) or text.
+ */
+function decode(payload: Uint8Array, undecodable: { reason: string | null }): { pieces: Piece[]; shape: PayloadShape } {
+  const records = isKplAggregate(payload) ? (deaggregate(payload) ?? [payload]) : [payload];
+  let shape: PayloadShape = records.length > 1 || records[0] !== payload ? 'kpl' : 'text';
+  const pieces: Piece[] = [];
+  for (let bytes of records) {
+    if (isGzip(bytes)) {
+      try {
+        bytes = gunzipSync(bytes);
+        if (shape === 'text') shape = 'gzip_text';
+      } catch {
+        undecodable.reason = 'bad_gzip';
+        continue;
+      }
+    }
+    if (bytes.length === 0) continue;
+    const json = startsJsonObject(bytes);
+    if (json && shape !== 'kpl') shape = shape === 'gzip_text' ? 'gzip_json' : 'json';
+    pieces.push({ bytes, json });
+  }
+  if (pieces.length === 0 && undecodable.reason === null) shape = 'empty';
+  return { pieces, shape };
+}
+
 function handleBatch(message: BatchMessage): void {
   const started = performance.now();
-  let bytes = message.payload;
-  let shape: PayloadShape = 'text';
   const undecodable: { reason: string | null } = { reason: null };
-  if (isGzip(bytes)) {
-    try {
-      bytes = gunzipSync(bytes);
-      shape = 'gzip_text';
-    } catch {
-      undecodable.reason = 'bad_gzip';
-      bytes = new Uint8Array(0);
-    }
-  }
-  const json = bytes.length > 0 && startsJsonObject(bytes);
-  if (json) shape = shape === 'gzip_text' ? 'gzip_json' : 'json';
-  if (bytes.length === 0 && undecodable.reason === null) shape = 'empty';
+  const { pieces, shape } = decode(message.payload, undecodable);
   const decoded = performance.now();
   const outcome = emptyOutcome(settings.windowSizes.length);
   const errors = new Map<string, number>();
-  // Every payload starts from the configured format; a header line inside it switches.
-  tokenizer.reset(sameFormat(configured, tokenizer.format) ? undefined : configured);
-  if (json) addBatches(tokenizer.cloudWatchBatches(bytes), message.partition, outcome, errors, undecodable);
-  else if (bytes.length > 0) addBatches(tokenizer.batches(bytes), message.partition, outcome, errors, undecodable);
+  // Every piece starts from its format (the configured one unless the source says); a header line inside it switches.
+  const format = message.format === null ? configured : formatOf(message.format);
+  for (const piece of pieces) {
+    tokenizer.reset(sameFormat(format, tokenizer.format) ? undefined : format);
+    if (piece.json) addBatches(tokenizer.cloudWatchBatches(piece.bytes), message.partition, outcome, errors, undecodable);
+    else addBatches(tokenizer.batches(piece.bytes), message.partition, outcome, errors, undecodable);
+  }
   const ack: AckMessage = {
     type: 'ack',
     id: message.id,

@@ -34,16 +34,20 @@ export interface TotalsGroup {
 }
 
 export class ProtocolSlots {
-  readonly #slotOf = new Int8Array(256).fill(-1);
+  /** Slot per IANA protocol number (0..255), -1 until first seen: the hot loop reads it directly. */
+  readonly slotOf = new Int8Array(256).fill(-1);
   readonly #protocolOf: number[] = [];
 
-  /** The slot of an IANA protocol number (0..255). */
+  /** The slot of an IANA protocol number (0..255), given one when first seen. */
   slot(protocol: number): number {
-    const known = this.#slotOf[protocol]!;
+    const known = this.slotOf[protocol]!;
     if (known >= 0) return known;
-    if (this.#protocolOf.length + 1 >= SLOT_OTHER) return SLOT_OTHER;
+    if (this.#protocolOf.length + 1 >= SLOT_OTHER) {
+      this.slotOf[protocol] = SLOT_OTHER;
+      return SLOT_OTHER;
+    }
     this.#protocolOf.push(protocol);
-    this.#slotOf[protocol] = this.#protocolOf.length;
+    this.slotOf[protocol] = this.#protocolOf.length;
     return this.#protocolOf.length;
   }
 

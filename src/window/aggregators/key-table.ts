@@ -1,104 +1,130 @@
 /**
  * An open-addressing hash table keyed by a pair of numbers (exact integers up to 2^53), summing a
- * weight per key. Entries are kept dense (appended), so iterating and compacting them is a loop
- * over typed arrays, and clearing costs a fill of the slot index only.
+ * weight per key. Entries are dense (appended) and interleaved as [key1, key2, weight] in one
+ * Float64Array, so a probe that finds its key touches one cache line, and scanning or compacting
+ * them is a plain loop; the slot index is rebuilt after a compaction. The table starts small and
+ * doubles up to `limit` entries, so summaries that see few keys stay small.
  */
 const EMPTY = -1;
+const TWO_32 = 4294967296;
+const INITIAL_ENTRIES = 64;
+/** Float64 slots per entry: key1, key2, weight. */
+export const STRIDE = 3;
 
-function mix(key1: number, key2: number): number {
-  let h = Math.imul((key1 >>> 0) ^ 0x9e3779b9, 0x85ebca6b);
-  h ^= Math.imul(((key1 / 4294967296) | 0) ^ (h >>> 15), 0xc2b2ae35);
-  h ^= Math.imul((key2 >>> 0) ^ (h >>> 13), 0x27d4eb2f);
-  h ^= Math.imul(((key2 / 4294967296) | 0) ^ (h >>> 16), 0x165667b1);
-  return (h ^ (h >>> 15)) >>> 0;
+/** Slot hash of a key pair: the low and high 32 bits of both keys, mixed (murmur3 finalizer). */
+function hashOf(key1: number, key2: number): number {
+  // Keys below 2^32 (IPv4 addresses, ports) skip the division for their high word.
+  const high1 = key1 >= TWO_32 ? (key1 / TWO_32) | 0 : 0;
+  const high2 = key2 >= TWO_32 ? (key2 / TWO_32) | 0 : 0;
+  let h = Math.imul((key1 >>> 0) ^ high2, 0x9e3779b1);
+  h = Math.imul(h ^ (h >>> 15) ^ (key2 >>> 0), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13) ^ high1, 0xc2b2ae35);
+  return h ^ (h >>> 16);
 }
 
 export class KeyTable {
-  keys1: Float64Array;
-  keys2: Float64Array;
-  weights: Float64Array;
-  /** Row of the batch where each key was first seen (to fetch a label while the batch is valid). */
-  rows: Int32Array;
+  /** At most this many entries. */
+  readonly limit: number;
+  /** Entry e is data[e * STRIDE ..]: key1, key2, weight. */
+  data: Float64Array;
   size = 0;
   #slots: Int32Array;
   #mask: number;
 
-  constructor(capacity: number) {
-    let slots = 16;
-    while (slots < capacity * 2) slots *= 2;
-    this.#slots = new Int32Array(slots).fill(EMPTY);
-    this.#mask = slots - 1;
-    this.keys1 = new Float64Array(capacity);
-    this.keys2 = new Float64Array(capacity);
-    this.weights = new Float64Array(capacity);
-    this.rows = new Int32Array(capacity);
+  constructor(limit: number) {
+    this.limit = limit;
+    const entries = Math.min(limit, INITIAL_ENTRIES);
+    this.data = new Float64Array(entries * STRIDE);
+    this.#slots = new Int32Array(slotsFor(entries)).fill(EMPTY);
+    this.#mask = this.#slots.length - 1;
   }
 
-  get capacity(): number {
-    return this.keys1.length;
-  }
-
-  /** Add `weight` to a key. Returns its entry, or -1 when the key is new and the table is full. */
-  add(key1: number, key2: number, weight: number, row: number): number {
-    const slots = this.#slots;
-    let slot = mix(key1, key2) & this.#mask;
-    while (true) {
-      const entry = slots[slot]!;
-      if (entry === EMPTY) break;
-      if (this.keys1[entry] === key1 && this.keys2[entry] === key2) {
-        this.weights[entry]! += weight;
+  /** Add `weight` to a key. Returns its entry, or -1 when the key is new and the table is at its limit. */
+  add(key1: number, key2: number, weight: number): number {
+    // One call site per key use (growing loops back instead of calling again): a second, rare
+    // call would box keys above 2^31 on the common path.
+    for (;;) {
+      const slots = this.#slots;
+      const mask = this.#mask;
+      const data = this.data;
+      let slot = hashOf(key1, key2) & mask;
+      for (let entry = slots[slot]!; entry !== EMPTY; entry = slots[slot]!) {
+        const at = entry * STRIDE;
+        if (data[at] === key1 && data[at + 1] === key2) {
+          data[at + 2]! += weight;
+          return entry;
+        }
+        slot = (slot + 1) & mask;
+      }
+      const entry = this.size;
+      if (entry * STRIDE < data.length) {
+        this.size = entry + 1;
+        slots[slot] = entry;
+        const at = entry * STRIDE;
+        data[at] = key1;
+        data[at + 1] = key2;
+        data[at + 2] = weight;
         return entry;
       }
-      slot = (slot + 1) & this.#mask;
-    }
-    if (this.size === this.capacity) return -1;
-    const entry = this.size++;
-    slots[slot] = entry;
-    this.keys1[entry] = key1;
-    this.keys2[entry] = key2;
-    this.weights[entry] = weight;
-    this.rows[entry] = row;
-    return entry;
-  }
-
-  /** The entry of a key, or -1. */
-  find(key1: number, key2: number): number {
-    let slot = mix(key1, key2) & this.#mask;
-    while (true) {
-      const entry = this.#slots[slot]!;
-      if (entry === EMPTY) return -1;
-      if (this.keys1[entry] === key1 && this.keys2[entry] === key2) return entry;
-      slot = (slot + 1) & this.#mask;
+      if (entry === this.limit) return -1;
+      this.#grow();
     }
   }
 
-  clear(): void {
-    if (this.size === 0) return;
-    this.#slots.fill(EMPTY);
-    this.size = 0;
+  /** Copy the weights of all entries into `into` (for selection). */
+  weightsInto(into: Float64Array): void {
+    const data = this.data;
+    for (let entry = 0; entry < this.size; entry++) into[entry] = data[entry * STRIDE + 2]!;
   }
 
   /**
-   * Keep only the entries for which `keep(entry)` is true, in order, and rebuild the index.
-   * `kept(from, to)` is told where each surviving entry went (to <= from).
+   * Subtract `amount` from every weight and drop the entries left at zero or below, keeping the
+   * order of the rest. `from[to]` is set to the old entry of each kept one (to <= from).
    */
-  compact(keep: (entry: number) => boolean, kept?: (from: number, to: number) => void): void {
+  decrement(amount: number, from: Int32Array): void {
+    const data = this.data;
     let to = 0;
-    for (let from = 0; from < this.size; from++) {
-      if (!keep(from)) continue;
-      this.keys1[to] = this.keys1[from]!;
-      this.keys2[to] = this.keys2[from]!;
-      this.weights[to] = this.weights[from]!;
-      this.rows[to] = this.rows[from]!;
-      kept?.(from, to);
+    for (let entry = 0; entry < this.size; entry++) {
+      const at = entry * STRIDE;
+      const weight = data[at + 2]! - amount;
+      if (weight <= 0) continue;
+      const into = to * STRIDE;
+      data[into] = data[at]!;
+      data[into + 1] = data[at + 1]!;
+      data[into + 2] = weight;
+      from[to] = entry;
       to++;
     }
     this.size = to;
-    this.#slots.fill(EMPTY);
-    for (let entry = 0; entry < to; entry++) {
-      let slot = mix(this.keys1[entry]!, this.keys2[entry]!) & this.#mask;
-      while (this.#slots[slot] !== EMPTY) slot = (slot + 1) & this.#mask;
-      this.#slots[slot] = entry;
+    this.#reindex();
+  }
+
+  #grow(): void {
+    const entries = Math.min(this.limit, (this.data.length / STRIDE) * 2);
+    const data = new Float64Array(entries * STRIDE);
+    data.set(this.data);
+    this.data = data;
+    this.#slots = new Int32Array(slotsFor(entries));
+    this.#mask = this.#slots.length - 1;
+    this.#reindex();
+  }
+
+  #reindex(): void {
+    const slots = this.#slots;
+    const mask = this.#mask;
+    const data = this.data;
+    slots.fill(EMPTY);
+    for (let entry = 0; entry < this.size; entry++) {
+      let slot = hashOf(data[entry * STRIDE]!, data[entry * STRIDE + 1]!) & mask;
+      while (slots[slot] !== EMPTY) slot = (slot + 1) & mask;
+      slots[slot] = entry;
     }
   }
+}
+
+/** Slots for `entries` keys: a power of two at least twice as many, so probes stay short. */
+function slotsFor(entries: number): number {
+  let slots = 16;
+  while (slots < entries * 2) slots *= 2;
+  return slots;
 }
