@@ -16,6 +16,7 @@ import type { Registry } from 'prom-client';
 import { startExporter, type Exporter } from '../metrics/http.js';
 import { MetricsPublisher } from '../metrics/publish.js';
 import type { Metrics } from '../metrics/registry.js';
+import type { WebConfig } from '../metrics/web-config.js';
 import type { Source, SourcePayload } from '../sources/source.js';
 import { loadTokenizerModule } from '../tokenizer/index.js';
 import type { AckMessage, WorkerSettings } from '../window/protocol.js';
@@ -33,7 +34,7 @@ export interface PipelineOptions {
   topK: number;
   interfaceCap: number;
   pricePerGb: Record<string, number> | null;
-  listen: { host: string; port: number } | null;
+  listen: { host: string; port: number; webConfig?: WebConfig | null } | null;
   /** Exit when the source ends, after closing every window. */
   once: boolean;
 }
@@ -92,6 +93,18 @@ export async function startPipeline(options: PipelineOptions, deps: PipelineDeps
   let incompleteFrom = Infinity;
   const openWindows: number[][] = [];
 
+  // A source that commits positions also stored how far windows had been emitted: windows up to
+  // there are not emitted again, and their replayed records count as late.
+  const restored = (await source.prepare?.({
+    lag: (partition, messages) => metrics.sourceLag.set({ partition }, messages),
+    behind: (partition, seconds) => metrics.sourceBehind.set({ partition }, seconds),
+    committed: (ok) => metrics.commits.inc({ outcome: ok ? 'ok' : 'failed' }),
+  })) ?? { closedThrough: -Infinity };
+  if (restored.closedThrough > options.settings.closedThrough) {
+    options = { ...options, settings: { ...options.settings, closedThrough: restored.closedThrough } };
+    closedUpTo = restored.closedThrough;
+    logger.info({ closedThrough: new Date(restored.closedThrough * 1000).toISOString() }, 'resuming after windows emitted before the restart');
+  }
   const module = await loadTokenizerModule();
   const pool = new WorkerPool({
     workers: options.workers,
@@ -188,6 +201,7 @@ export async function startPipeline(options: PipelineOptions, deps: PipelineDeps
         host: options.listen.host,
         port: options.listen.port,
         registry: deps.registry,
+        webConfig: options.listen.webConfig ?? null,
         ready: () => {
           if (!pool.allAlive) return { ready: false, reason: 'a window worker is restarting' };
           if (!source.ready) return { ready: false, reason: `source ${source.name} is not reading` };
@@ -216,7 +230,7 @@ export async function startPipeline(options: PipelineOptions, deps: PipelineDeps
     async push(item: SourcePayload): Promise<void> {
       inFlight.set(item.partition, (inFlight.get(item.partition) ?? 0) + 1);
       watermarks.register(item.partition);
-      const id = await pool.submit(item.partition, item.payload);
+      const id = await pool.submit(item.partition, item.payload, item.format ?? null, item.owned ?? false);
       tracker.track(id, item.partition, item.position);
     },
     endPartition(partition: string): void {
@@ -245,6 +259,7 @@ export async function startPipeline(options: PipelineOptions, deps: PipelineDeps
       summary.openWindowsDiscarded = openWindows.reduce((sum, counts) => sum + (counts ?? []).reduce((a, b) => a + b, 0), 0);
     }
     await pool.stop();
+    await source.close?.();
     await exporter?.close();
     const result = snapshot();
     finish(result);
@@ -283,7 +298,9 @@ export async function startPipeline(options: PipelineOptions, deps: PipelineDeps
       stopping = true;
       logger.info({ reason }, 'stopping: source first, then draining the workers');
       source.stop();
-      await Promise.race([running.catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 5000))]);
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([running.catch(() => undefined), new Promise((resolve) => (timer = setTimeout(resolve, 5000)))]);
+      clearTimeout(timer);
       return shutdown(false);
     },
   };

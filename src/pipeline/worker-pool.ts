@@ -175,7 +175,7 @@ export class WorkerPool {
    * Send a payload to its partition's worker, transferring its bytes. Resolves once the worker
    * has room (backpressure): callers await it before reading more input.
    */
-  async submit(partition: string, payload: Uint8Array): Promise<number> {
+  async submit(partition: string, payload: Uint8Array, format: string | null = null, owned = false): Promise<number> {
     const index = this.workerOf(partition);
     let slot = this.#slots[index]!;
     while (slot.inFlightBytes >= this.#options.maxInFlightBytes) {
@@ -185,9 +185,18 @@ export class WorkerPool {
     const id = this.#nextId++;
     slot.inFlight.set(id, { partition, bytes: payload.length });
     slot.inFlightBytes += payload.length;
-    const message: BatchMessage = { type: 'batch', id, partition, payload };
-    const owned = payload.byteOffset === 0 && payload.byteLength === payload.buffer.byteLength;
-    slot.worker.postMessage(message satisfies ToWorker, owned ? [payload.buffer as ArrayBuffer] : []);
+    // Transfer, never clone: cloning a view copies its whole underlying buffer. A payload the
+    // source does not hand over (a view into a client's fetch buffer) is first copied out.
+    // (new Uint8Array(view) copies; Buffer#slice would not.)
+    const bytes = owned && payload.buffer instanceof ArrayBuffer ? payload : new Uint8Array(payload);
+    const message: BatchMessage = { type: 'batch', id, partition, payload: bytes, format };
+    try {
+      slot.worker.postMessage(message satisfies ToWorker, [bytes.buffer as ArrayBuffer]);
+    } catch (error) {
+      slot.inFlight.delete(id);
+      slot.inFlightBytes -= payload.length;
+      throw error;
+    }
     return id;
   }
 

@@ -56,7 +56,7 @@ export function createDemoSource(options: DemoSourceOptions): Source {
           records += count;
           for (let p = 0; p < options.partitions; p++) {
             if (lines[p]!.length === 0) continue;
-            await sink.push({ partition: `demo#${p}`, position: String(tick), payload: encoder.encode(`${lines[p]!.join('\n')}\n`) });
+            await sink.push({ partition: `demo#${p}`, position: String(tick), payload: encoder.encode(`${lines[p]!.join('\n')}\n`), owned: true });
           }
           tick++;
         }

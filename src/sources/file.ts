@@ -78,7 +78,7 @@ export function createFileSource(options: FileSourceOptions): Source {
           const partition = `file:${file}#${index % options.slices}`;
           used.add(partition);
           index++;
-          await sink.push({ partition, position: String(end), payload });
+          await sink.push({ partition, position: String(end), payload, owned: true });
           if (stopped) break;
         }
         bytes += (await stat(file)).size;

@@ -3,6 +3,9 @@
  * and when the stream starts with a header line (as S3 files do), each payload after the first
  * starts with that header again, so every worker reads its slice with the file's format. A JSON
  * document (a CloudWatch Logs envelope saved to a file) is passed whole.
+ *
+ * Each payload is a fresh buffer filled once from the incoming chunks (one copy per byte), which
+ * the pipeline then transfers to a worker without another.
  */
 import { startsJsonObject } from '../decode/detect.js';
 import { isHeaderLine } from '../format/format.js';
@@ -18,9 +21,36 @@ export interface LinePayload {
   end: number;
 }
 
+/** The position of the last LF in the first `limit` bytes of `parts`, or -1. */
+function lastNewline(parts: readonly Uint8Array[], limit: number): number {
+  let start = 0;
+  const starts = parts.map((part) => {
+    const at = start;
+    start += part.length;
+    return at;
+  });
+  for (let i = parts.length - 1; i >= 0; i--) {
+    if (starts[i]! >= limit) continue;
+    const found = parts[i]!.lastIndexOf(LF, Math.min(parts[i]!.length, limit - starts[i]!) - 1);
+    if (found >= 0) return starts[i]! + found;
+  }
+  return -1;
+}
+
+/** The position of the first LF at or after `from`, or -1. */
+function nextNewline(parts: readonly Uint8Array[], from: number): number {
+  let start = 0;
+  for (const part of parts) {
+    if (start + part.length > from) {
+      const found = part.indexOf(LF, Math.max(0, from - start));
+      if (found >= 0) return start + found;
+    }
+    start += part.length;
+  }
+  return -1;
+}
+
 export async function* linePayloads(chunks: AsyncIterable<Uint8Array>, targetBytes: number, maxJsonBytes: number): AsyncGenerator<LinePayload> {
-  // Chunks are collected and joined once per payload: joining on every chunk would copy each
-  // byte many times over (gunzip hands out small chunks).
   let parts: Uint8Array[] = [];
   let size = 0;
   let header: Uint8Array | null = null;
@@ -29,17 +59,27 @@ export async function* linePayloads(chunks: AsyncIterable<Uint8Array>, targetByt
   let consumed = 0;
   let emitted = 0;
 
-  const joined = (): Uint8Array => {
-    if (parts.length > 1) parts = [Buffer.concat(parts, size)];
-    return parts[0] ?? new Uint8Array(0);
-  };
-  const cut = (buffer: Uint8Array, end: number): LinePayload => {
-    const body = buffer.subarray(0, end);
-    const rest = buffer.subarray(end);
-    parts = rest.length > 0 ? [rest] : [];
-    size = rest.length;
+  /** Move the first `end` bytes of the parts into a payload of their own. */
+  const cut = (end: number): LinePayload => {
+    const prefix = header !== null && emitted > 0 ? header : null;
+    const payload = new Uint8Array((prefix?.length ?? 0) + end);
+    let at = 0;
+    if (prefix) {
+      payload.set(prefix);
+      at = prefix.length;
+    }
+    let left = end;
+    while (left > 0) {
+      const part = parts[0]!;
+      const take = Math.min(left, part.length);
+      payload.set(part.subarray(0, take), at);
+      at += take;
+      left -= take;
+      if (take === part.length) parts.shift();
+      else parts[0] = part.subarray(take);
+    }
+    size -= end;
     consumed += end;
-    const payload = header !== null && emitted > 0 ? Buffer.concat([header, body]) : body;
     emitted++;
     return { payload, end: consumed };
   };
@@ -48,25 +88,21 @@ export async function* linePayloads(chunks: AsyncIterable<Uint8Array>, targetByt
     parts.push(chunk);
     size += chunk.length;
     if (!sniffed) {
-      const buffer = joined();
-      const newline = buffer.indexOf(LF);
+      const newline = nextNewline(parts, 0);
       if (newline < 0 && size < targetBytes) continue;
       sniffed = true;
-      json = startsJsonObject(buffer);
-      const firstLine = newline < 0 ? buffer : buffer.subarray(0, newline + 1);
-      if (!json && isHeaderLine(decoder.decode(firstLine))) header = firstLine.slice();
+      const head = Buffer.concat(parts, Math.min(size, newline < 0 ? size : newline + 1));
+      json = startsJsonObject(head);
+      if (!json && isHeaderLine(decoder.decode(head))) header = head;
     }
     if (json && size <= maxJsonBytes) continue;
     while (size >= targetBytes) {
-      const buffer = joined();
-      const last = buffer.lastIndexOf(LF, targetBytes - 1);
-      const next = last >= 0 ? last : buffer.indexOf(LF, targetBytes);
+      const last = lastNewline(parts, targetBytes);
+      const next = last >= 0 ? last : nextNewline(parts, targetBytes);
       if (next < 0 && size < MAX_OPEN_LINE_BYTES) break; // one long line, still open
-      yield cut(buffer, next < 0 ? size : next + 1);
+      yield cut(next < 0 ? size : next + 1);
     }
   }
-  if (size > 0) {
-    const buffer = joined();
-    yield cut(buffer, buffer.length);
-  }
+  if (size > 0) yield cut(size);
+  parts = [];
 }

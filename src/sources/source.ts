@@ -10,6 +10,13 @@ export interface SourcePayload {
   position: string;
   /** Self-contained bytes: whole lines, a whole JSON document, or a compressed one. */
   payload: Uint8Array;
+  /** The record format of this payload when it is not the configured one (per-topic formats). */
+  format?: string;
+  /**
+   * The payload is a buffer of its own that nothing else will touch: the pipeline transfers it to a
+   * worker instead of copying it. Views into shared buffers (client libraries' fetch buffers) are copied.
+   */
+  owned?: boolean;
 }
 
 export interface SourceSink {
@@ -24,8 +31,23 @@ export interface SourceProgress {
   totalBytes: number | null;
 }
 
+/** What a source restored from its committed positions. */
+export interface SourceRestore {
+  /** Windows ending at or before this were emitted before the restart (stored with the positions). */
+  closedThrough: number;
+}
+
+/** Gauges a source reports into (set by the pipeline). */
+export interface SourceGauges {
+  lag(partition: string, messages: number): void;
+  behind(partition: string, seconds: number): void;
+  committed(ok: boolean): void;
+}
+
 export interface Source {
   readonly name: string;
+  /** Connect and read committed positions before the workers start (sources that commit). */
+  prepare?(gauges: SourceGauges): Promise<SourceRestore>;
   /** Read until the input ends (finite sources) or stop() is called. */
   run(sink: SourceSink): Promise<void>;
   stop(): void;
@@ -34,4 +56,6 @@ export interface Source {
   /** Commit positions that are safe (sources that can resume from them). */
   commit?(positions: ReadonlyMap<string, string>, watermark: number): Promise<void>;
   progress?(): SourceProgress;
+  /** Release connections, after the pipeline's last commit. */
+  close?(): Promise<void>;
 }

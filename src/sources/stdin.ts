@@ -35,7 +35,7 @@ export function createStdinSource(options: StdinSourceOptions): Source {
         used.add(partition);
         index++;
         bytes = end;
-        await sink.push({ partition, position: String(end), payload });
+        await sink.push({ partition, position: String(end), payload, owned: true });
         if (stopped) break;
       }
       for (const partition of used) sink.endPartition(partition);

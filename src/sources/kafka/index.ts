@@ -1,0 +1,2 @@
+export { createKafkaSource, type KafkaSourceOptions } from './source.js';
+export { createKafka, type KafkaConnection } from './client.js';
