@@ -4,6 +4,7 @@
  */
 import { createRequire } from 'node:module';
 import { parseCommand } from './parse-command.js';
+import { produceCommand } from './produce-command.js';
 import { runCommand } from './run-command.js';
 import { processIo, type CommandIo } from './io.js';
 
@@ -11,6 +12,7 @@ const HELP = `Usage: vpcflow <command> [options]
 
 Commands:
   run [options]                     the main job: windows and Prometheus metrics (demo feed by default)
+  produce --to kafka|kinesis ...    write generated flow logs to Kafka or Kinesis (load generator)
   parse [--format F] [FILE ...|-]   print flow-log records as JSON lines
   help                              this text
 
@@ -18,6 +20,7 @@ Run "vpcflow <command> --help" for a command's options.`;
 
 const commands: Record<string, (argv: readonly string[], io: CommandIo) => Promise<number>> = {
   run: runCommand,
+  produce: produceCommand,
   parse: parseCommand,
 };
 

@@ -11,12 +11,15 @@ import type { RunConfig } from '../config/schema.js';
 import { envName, flagName, SETTINGS } from '../config/settings.js';
 import { isVpcflowError } from '../errors.js';
 import { parseFormat } from '../format/format.js';
-import { createLogger } from '../log.js';
+import { createLogger, type Logger } from '../log.js';
 import { createMetrics } from '../metrics/registry.js';
+import { loadWebConfig, type WebConfig } from '../metrics/web-config.js';
 import { startPipeline } from '../pipeline/pipeline.js';
 import type { WindowResult } from '../pipeline/window-results.js';
 import { createDemoSource } from '../sources/demo.js';
 import { createFileSource } from '../sources/file.js';
+import { createKafkaSource } from '../sources/kafka/index.js';
+import { createKinesisSource, parseShardSlice, parseStartPosition } from '../sources/kinesis/index.js';
 import type { Source } from '../sources/source.js';
 import { createStdinSource } from '../sources/stdin.js';
 import type { CommandIo } from './io.js';
@@ -40,7 +43,7 @@ export function runHelp(): string {
   return lines.join('\n');
 }
 
-function buildSource(config: RunConfig, io: CommandIo): Source {
+function buildSource(config: RunConfig, io: CommandIo, logger: Logger): Source {
   const slices = config.workers;
   const maxJsonBytes = 64 << 20;
   switch (config.source) {
@@ -50,6 +53,33 @@ function buildSource(config: RunConfig, io: CommandIo): Source {
       return createStdinSource({ payloadBytes: config.payloadBytes, slices, maxJsonBytes, stdin: io.stdin });
     case 'demo':
       return createDemoSource({ recordsPerSecond: config.demoRate, format: parseFormat(config.format), partitions: Math.max(2, config.workers), seed: Date.now() & 0xffff });
+    case 'kafka':
+      return createKafkaSource({
+        connection: {
+          brokers: config.kafkaBrokers,
+          clientId: config.kafkaClientId,
+          tls: config.kafkaTls || config.kafkaCaFile !== null,
+          caFile: config.kafkaCaFile,
+          sasl: config.kafkaSaslMechanism === 'none' ? null : { mechanism: config.kafkaSaslMechanism, username: config.kafkaUsername!, password: config.kafkaPassword! },
+        },
+        topics: config.kafkaTopic,
+        groupId: config.kafkaGroup,
+        startPosition: parseStartPosition(config.startPosition),
+        topicFormats: new Map(config.kafkaTopicFormat.map((entry) => [entry.slice(0, entry.indexOf('=')), entry.slice(entry.indexOf('=') + 1)])),
+        once: config.once,
+        logger,
+      });
+    case 'kinesis':
+      return createKinesisSource({
+        stream: config.kinesisStream!,
+        region: config.kinesisRegion ?? process.env.AWS_REGION ?? 'us-east-1',
+        endpoint: config.kinesisEndpoint,
+        startPosition: parseStartPosition(config.startPosition),
+        checkpointDir: config.checkpointDir,
+        slice: parseShardSlice(config.kinesisShardSlice),
+        once: config.once,
+        logger,
+      });
   }
 }
 
@@ -78,6 +108,7 @@ export async function runCommand(argv: readonly string[], io: CommandIo, env: No
     return 0;
   }
   let config: RunConfig;
+  let webConfig: WebConfig | null;
   try {
     const flags: Record<string, string[]> = {};
     for (const s of SETTINGS) {
@@ -88,6 +119,7 @@ export async function runCommand(argv: readonly string[], io: CommandIo, env: No
     const configPath = (values.config as string | undefined) ?? env.VPCFLOW_CONFIG;
     const file = configPath ? await readConfigFile(configPath) : {};
     config = loadConfig(flags, env, file).config;
+    webConfig = config.webConfig ? await loadWebConfig(config.webConfig) : null;
   } catch (error) {
     io.stderr.write(`vpcflow run: ${(error as Error).message}\n`);
     return 2;
@@ -99,11 +131,12 @@ export async function runCommand(argv: readonly string[], io: CommandIo, env: No
 
   const logger = createLogger({ level: config.logLevel, format: config.logFormat });
   const { registry, metrics } = createMetrics();
-  const source = buildSource(config, io);
   const writer = windowsWriter(config.windowsOut, io);
   const showProgress = config.source === 'file' && (config.progress === 'on' || (config.progress === 'auto' && (io.stderr as NodeJS.WriteStream).isTTY === true));
   let pipeline;
+  let source: Source;
   try {
+    source = buildSource(config, io, logger);
     pipeline = await startPipeline(
       {
         settings: {
@@ -128,7 +161,7 @@ export async function runCommand(argv: readonly string[], io: CommandIo, env: No
         topK: config.topK,
         interfaceCap: config.interfaceCap,
         pricePerGb: config.pricePerGb,
-        listen: config.listen,
+        listen: config.listen && { ...config.listen, webConfig },
         once: config.once,
       },
       {

@@ -22,7 +22,23 @@ function checks(check: () => void, ctx: z.RefinementCtx, path: string): void {
 
 export const configSchema = z
   .object({
-    source: z.enum(['demo', 'file', 'stdin']).optional(),
+    source: z.enum(['demo', 'file', 'stdin', 'kafka', 'kinesis']).optional(),
+    startPosition: z.string().default('latest'),
+    kafkaBrokers: z.array(z.string().regex(/^[^\s:]+:\d{1,5}$/, 'expected host:port')).min(1).default(['127.0.0.1:9092']),
+    kafkaTopic: z.array(z.string().min(1)).default([]),
+    kafkaGroup: z.string().min(1).default('vpcflow'),
+    kafkaClientId: z.string().min(1).default('vpcflow'),
+    kafkaTopicFormat: z.array(z.string()).default([]),
+    kafkaTls: z.boolean().default(false),
+    kafkaCaFile: z.string().min(1).nullable().default(null),
+    kafkaSaslMechanism: z.enum(['none', 'plain', 'scram-sha-256', 'scram-sha-512']).default('none'),
+    kafkaUsername: z.string().nullable().default(null),
+    kafkaPassword: z.string().nullable().default(null),
+    kinesisStream: z.string().min(1).nullable().default(null),
+    kinesisRegion: z.string().min(1).nullable().default(null),
+    kinesisEndpoint: z.string().url().nullable().default(null),
+    kinesisShardSlice: z.string().regex(/^\d+\/\d+$/, "expected 'i/N', e.g. 0/2").default('0/1'),
+    checkpointDir: z.string().min(1).default('./vpcflow-state'),
     input: z.array(z.string().min(1)).default([]),
     once: z.boolean().default(false),
     demoRate: positiveInt.max(10_000_000).default(2000),
@@ -40,9 +56,10 @@ export const configSchema = z
     filter: z.string().min(1).nullable().default(null),
     internalCidrs: z.array(z.string()).default([...DEFAULT_INTERNAL_CIDRS]),
     subnets: z.array(z.object({ cidr: z.string(), az: z.string().min(1) }).strict()).default([]),
-    pricePerGb: z.record(z.enum(TRAFFIC_CLASSES), z.number().min(0)).nullable().default(null),
+    pricePerGb: z.partialRecord(z.enum(TRAFFIC_CLASSES), z.number().min(0)).nullable().default(null),
     interfaceCap: z.number().int().min(0).max(100_000).default(100),
     listen: z.string().nullable().default('0.0.0.0:10078'),
+    webConfig: z.string().min(1).nullable().default(null),
     windowsOut: z.string().min(1).nullable().default(null),
     workers: positiveInt.max(256).default(() => availableParallelism()),
     maxInFlightBytes: z.number().int().min(1 << 16).default(32 << 20),
@@ -63,10 +80,28 @@ export const configSchema = z
       if (sizes.some((s) => s! % smallest !== 0)) ctx.addIssue({ code: 'custom', path: ['windows'], message: `window sizes ${c.windows.join(', ')} must each be a multiple of the smallest (${smallest}s)` });
     }
     const source = c.source ?? (c.input.length > 0 ? 'file' : 'demo');
+    if (source === 'kafka' && c.kafkaTopic.length === 0) ctx.addIssue({ code: 'custom', path: ['kafkaTopic'], message: '--source kafka needs --kafka-topic NAME (or /regex/)' });
+    if (source === 'kinesis' && c.kinesisStream === null) ctx.addIssue({ code: 'custom', path: ['kinesisStream'], message: '--source kinesis needs --kinesis-stream NAME (or ARN)' });
+    if (c.startPosition !== 'earliest' && c.startPosition !== 'latest' && Number.isNaN(Date.parse(c.startPosition))) {
+      ctx.addIssue({ code: 'custom', path: ['startPosition'], message: "expected 'earliest', 'latest' or an ISO time such as 2026-01-31T12:00:00Z" });
+    }
+    if (c.kafkaSaslMechanism !== 'none' && (!c.kafkaUsername || !c.kafkaPassword)) {
+      ctx.addIssue({ code: 'custom', path: ['kafkaUsername'], message: `--kafka-sasl-mechanism ${c.kafkaSaslMechanism} needs --kafka-username and a password (VPCFLOW_KAFKA_PASSWORD)` });
+    }
+    for (const entry of c.kafkaTopicFormat) {
+      const at = entry.indexOf('=');
+      if (at <= 0) ctx.addIssue({ code: 'custom', path: ['kafkaTopicFormat'], message: `${JSON.stringify(entry)} is not 'topic=format'` });
+      else checks(() => parseFormat(entry.slice(at + 1)), ctx, 'kafkaTopicFormat');
+    }
+    const [slice, slices] = c.kinesisShardSlice.split('/').map(Number) as [number, number];
+    if (!(slices >= 1 && slice < slices)) ctx.addIssue({ code: 'custom', path: ['kinesisShardSlice'], message: `slice ${slice} of ${slices}: i must be below N, and N at least 1` });
     if (source === 'file' && c.input.length === 0) ctx.addIssue({ code: 'custom', path: ['input'], message: '--source file needs at least one --input PATH' });
     if (source !== 'file' && c.input.length > 0) ctx.addIssue({ code: 'custom', path: ['input'], message: `--input is for --source file; the source is ${source}` });
     if (c.listen !== null && c.listen !== 'none' && !/^(\[[0-9a-fA-F:]+\]|[^:]+):\d{1,5}$/.test(c.listen)) {
       ctx.addIssue({ code: 'custom', path: ['listen'], message: `${JSON.stringify(c.listen)} is not HOST:PORT (e.g. 0.0.0.0:10078, 127.0.0.1:0, [::]:10078) or 'none'` });
+    }
+    if (c.webConfig !== null && (c.listen === null || c.listen === 'none')) {
+      ctx.addIssue({ code: 'custom', path: ['webConfig'], message: 'secures the metrics endpoint, but --listen is none; drop --web-config or set --listen HOST:PORT' });
     }
   });
 
@@ -74,7 +109,7 @@ export type RawConfig = z.input<typeof configSchema>;
 export type ValidConfig = z.output<typeof configSchema>;
 
 export interface RunConfig extends Omit<ValidConfig, 'source' | 'outOfOrderness' | 'allowedLateness' | 'windows' | 'listen'> {
-  source: 'demo' | 'file' | 'stdin';
+  source: 'demo' | 'file' | 'stdin' | 'kafka' | 'kinesis';
   /** Window sizes in seconds, smallest first. */
   windows: number[];
   outOfOrderness: number;

@@ -1,17 +1,28 @@
 /**
  * The exporter's HTTP endpoints: /metrics (Prometheus text format), /healthz (the process is
  * alive) and /readyz (the source is connected and the workers are up).
+ *
+ * With a web config (web-config.ts) everything is served over TLS, and /metrics and the landing
+ * page ask for basic auth. /healthz and /readyz do not: they tell only up/ready, and the probes
+ * that call them (Docker HEALTHCHECK, Kubernetes, load balancers) seldom carry credentials. This
+ * departs from the exporter toolkit, which puts every path behind auth; exempting health checks
+ * is what its users keep asking for (prometheus/exporter-toolkit#111).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
 import { VpcflowError } from '../errors.js';
+import { createBasicAuth, type BasicAuth } from './basic-auth.js';
+import type { WebConfig } from './web-config.js';
 
 export interface ExporterOptions {
   host: string;
   port: number;
   registry: Registry;
   ready: () => { ready: boolean; reason: string };
+  /** TLS and basic auth; null or absent: plain HTTP, no auth. */
+  webConfig?: WebConfig | null;
 }
 
 export interface Exporter {
@@ -19,10 +30,16 @@ export interface Exporter {
   close(): Promise<void>;
 }
 
-async function respond(options: ExporterOptions, request: IncomingMessage, response: ServerResponse): Promise<void> {
-  const path = (request.url ?? '/').split('?')[0];
+const PROBES = new Set(['/healthz', '/readyz']);
+
+async function respond(options: ExporterOptions, auth: BasicAuth | null, request: IncomingMessage, response: ServerResponse): Promise<void> {
+  const path = (request.url ?? '/').split('?')[0]!;
   if (request.method !== 'GET' && request.method !== 'HEAD') {
     response.writeHead(405, { allow: 'GET, HEAD' }).end();
+    return;
+  }
+  if (auth && !PROBES.has(path) && !(await auth(request.headers.authorization))) {
+    response.writeHead(401, { 'www-authenticate': 'Basic realm="vpcflow", charset="UTF-8"', 'content-type': 'text/plain' }).end('unauthorized\n');
     return;
   }
   if (path === '/metrics') {
@@ -41,11 +58,15 @@ async function respond(options: ExporterOptions, request: IncomingMessage, respo
 }
 
 export function startExporter(options: ExporterOptions): Promise<Exporter> {
-  const server: Server = createServer((request, response) => {
-    respond(options, request, response).catch((error: unknown) => {
+  const tls = options.webConfig?.tls ?? null;
+  const users = options.webConfig?.users;
+  const auth = users && users.size > 0 ? createBasicAuth(users) : null;
+  const handler = (request: IncomingMessage, response: ServerResponse): void => {
+    respond(options, auth, request, response).catch((error: unknown) => {
       response.writeHead(500, { 'content-type': 'text/plain' }).end(`${(error as Error).message}\n`);
     });
-  });
+  };
+  const server: Server = tls ? createTlsServer(tls, handler) : createServer(handler);
   return new Promise((resolve, reject) => {
     server.once('error', (cause: NodeJS.ErrnoException) => {
       reject(
@@ -59,7 +80,7 @@ export function startExporter(options: ExporterOptions): Promise<Exporter> {
       const address = server.address() as AddressInfo;
       const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
       resolve({
-        url: `http://${host}:${address.port}`,
+        url: `${tls ? 'https' : 'http'}://${host}:${address.port}`,
         close: () => new Promise((done) => server.close(() => done())),
       });
     });

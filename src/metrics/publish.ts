@@ -4,6 +4,7 @@
  * deleted, so label cardinality stays bounded by the group space and K, whatever the input.
  */
 import { protocolName, type TopList, type WindowResult } from '../pipeline/window-results.js';
+import { STATUS_NAMES } from '../tokenizer/status.js';
 import type { AckMessage } from '../window/protocol.js';
 import { windowLabel } from '../window/time.js';
 import type { Metrics } from './registry.js';
@@ -23,6 +24,11 @@ export class MetricsPublisher {
     this.#metrics = metrics;
     this.#sizes = sizes;
     this.#interfaceCap = interfaceCap;
+    // Counters with a known set of labels start at 0: before the first error a rate or ratio over
+    // them is then 0 rather than absent, so panels show 0 and alert expressions have data.
+    for (const reason of STATUS_NAMES.slice(1)) metrics.parseErrors.inc({ reason }, 0);
+    for (const size of sizes) metrics.late.inc({ window: windowLabel(size) }, 0);
+    for (const reason of ['no_event_time', 'future', 'window_cap']) metrics.dropped.inc({ reason }, 0);
   }
 
   ack(ack: AckMessage): void {

@@ -25,5 +25,8 @@ export function createMetrics(registry: Registry = new Registry()): { registry: 
           : new Histogram({ ...common, buckets: [...('buckets' in spec ? spec.buckets : [])] });
   }
   collectDefaultMetrics({ register: registry });
+  // Gauges named like counters (promtool check metrics flags them, prometheus/client_js#283);
+  // each is the sum of the by-type gauge without the suffix.
+  for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']) registry.removeSingleMetric(name);
   return { registry, metrics: metrics as Metrics };
 }

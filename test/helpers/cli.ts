@@ -38,7 +38,7 @@ export function startCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{
     let output = '';
     const onData = (d: Buffer): void => {
       output += d.toString();
-      const match = /metrics at (http:\/\/[^\s"]+)\/metrics/.exec(output);
+      const match = /metrics at (https?:\/\/[^\s"]+)\/metrics/.exec(output);
       if (match) resolve({ child, url: match[1]!, output: () => output });
     };
     child.stdout!.on('data', onData);

@@ -14,7 +14,9 @@ describe('metric names', () => {
 
   it('use base units: seconds and bytes, never milliseconds or kilobytes', () => {
     for (const spec of specs) expect(spec.name).not.toMatch(/_(ms|milliseconds|kb|mb|kilobytes|megabytes|minutes)(_|$)/);
-    for (const spec of specs.filter((s) => /time|duration|lag|watermark/.test(s.name))) expect(spec.name, spec.name).toMatch(/_seconds(_total)?$/);
+    for (const spec of specs.filter((s) => /time|duration|watermark/.test(s.name))) expect(spec.name, spec.name).toMatch(/_seconds(_total)?$/);
+    // Lag is either time or a count of messages (Kafka): the unit says which.
+    for (const spec of specs.filter((s) => /lag/.test(s.name))) expect(spec.name, spec.name).toMatch(/_(seconds|messages)$/);
   });
 
   it('are unique and have help text', () => {
