@@ -4,6 +4,7 @@
  */
 import { createRequire } from 'node:module';
 import { parseCommand } from './parse-command.js';
+import { benchCommand } from './bench-command.js';
 import { produceCommand } from './produce-command.js';
 import { runCommand } from './run-command.js';
 import { processIo, type CommandIo } from './io.js';
@@ -14,6 +15,7 @@ Commands:
   run [options]                     the main job: windows and Prometheus metrics (demo feed by default)
   produce --to kafka|kinesis ...    write generated flow logs to Kafka or Kinesis (load generator)
   parse [--format F] [FILE ...|-]   print flow-log records as JSON lines
+  bench [--format F] [FILE]         measure the tokenizer on your data (records/s, MB/s)
   help                              this text
 
 Run "vpcflow <command> --help" for a command's options.`;
@@ -22,6 +24,7 @@ const commands: Record<string, (argv: readonly string[], io: CommandIo) => Promi
   run: runCommand,
   produce: produceCommand,
   parse: parseCommand,
+  bench: benchCommand,
 };
 
 export async function main(argv: readonly string[], io: CommandIo = processIo): Promise<number> {

@@ -3,14 +3,13 @@
  * (NDJSON, AWS field names, null for '-'). Bad records go to stderr with file, line and reason,
  * and are counted in the summary. Files may be plain or gzip, or CloudWatch Logs envelopes.
  */
-import { parseArgs } from 'node:util';
 import { startsJsonObject } from '../decode/detect.js';
 import { parseFormat, type Format } from '../format/format.js';
 import { readChunks, STDIN } from '../sources/file-chunks.js';
 import { createTokenizer, type RecordBatch, type Tokenizer } from '../tokenizer/index.js';
 import { jsonLine } from './json-line.js';
 import { createLineWriter, type LineWriter } from './output.js';
-import type { CommandIo } from './io.js';
+import { parseCommandArgs, type CommandIo } from './io.js';
 
 export const PARSE_HELP = `Usage: vpcflow parse [--format F] [FILE ...|-]
 
@@ -77,9 +76,10 @@ async function parseFile(path: string, tokenizer: Tokenizer, format: Format, out
 }
 
 export async function parseCommand(argv: readonly string[], io: CommandIo): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
+  const parsed = parseCommandArgs(
+    'parse',
+    PARSE_HELP,
+    {
       args: [...argv],
       allowPositionals: true,
       options: {
@@ -87,15 +87,10 @@ export async function parseCommand(argv: readonly string[], io: CommandIo): Prom
         'max-errors': { type: 'string', default: '100' },
         help: { type: 'boolean', short: 'h' },
       },
-    });
-  } catch (error) {
-    io.stderr.write(`vpcflow parse: ${(error as Error).message}\n\n${PARSE_HELP}\n`);
-    return 2;
-  }
-  if (parsed.values.help) {
-    io.stdout.write(`${PARSE_HELP}\n`);
-    return 0;
-  }
+    },
+    io,
+  );
+  if (typeof parsed === 'number') return parsed;
   const maxErrors = Number(parsed.values['max-errors']);
   if (!Number.isInteger(maxErrors) || maxErrors < 0) {
     io.stderr.write(`vpcflow parse: --max-errors must be a whole number ≥ 0, got ${JSON.stringify(parsed.values['max-errors'])}\n`);

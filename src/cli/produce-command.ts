@@ -3,13 +3,12 @@
  * topic or a Kinesis stream, at a rate or as fast as possible, as text lines, CloudWatch Logs
  * gzip envelopes, JSON records, KPL aggregated records, or a mix of them.
  */
-import { parseArgs } from 'node:util';
 import { parseFormat } from '../format/format.js';
 import { createFlowGenerator, type FlowRecord } from '../generator/index.js';
 import { createLogger } from '../log.js';
 import { payloadOf, SHAPES, type Shape } from '../produce/shapes.js';
 import { kafkaTarget, kinesisTarget, type Target } from '../produce/targets.js';
-import type { CommandIo } from './io.js';
+import { parseCommandArgs, type CommandIo } from './io.js';
 
 export const PRODUCE_HELP = `Usage: vpcflow produce --to kafka|kinesis [options]
 
@@ -29,9 +28,10 @@ Writes realistic generated flow logs to Kafka or Kinesis (a load generator and d
   --start-time T               event time of the first record: ISO time or 'now' (default now)`;
 
 export async function produceCommand(argv: readonly string[], io: CommandIo, env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  let values;
-  try {
-    values = parseArgs({
+  const parsed = parseCommandArgs(
+    'produce',
+    PRODUCE_HELP,
+    {
       args: [...argv],
       options: {
         to: { type: 'string' },
@@ -53,15 +53,11 @@ export async function produceCommand(argv: readonly string[], io: CommandIo, env
         'start-time': { type: 'string', default: 'now' },
         help: { type: 'boolean', short: 'h' },
       },
-    }).values;
-  } catch (error) {
-    io.stderr.write(`vpcflow produce: ${(error as Error).message}\n\n${PRODUCE_HELP}\n`);
-    return 2;
-  }
-  if (values.help) {
-    io.stdout.write(`${PRODUCE_HELP}\n`);
-    return 0;
-  }
+    },
+    io,
+  );
+  if (typeof parsed === 'number') return parsed;
+  const values = parsed.values;
   const fail = (message: string): number => {
     io.stderr.write(`vpcflow produce: ${message}\n`);
     return 2;
