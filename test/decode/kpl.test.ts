@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { deaggregate, isKplAggregate } from '../../src/decode/kpl.js';
 import { gzipText } from '../../src/generator/index.js';
-import { kplAggregate } from '../sources/kinesis/kpl-writer.js';
+import { kplAggregate } from '../helpers/kpl-writer.js';
 
 const text = (s: string) => Buffer.from(s);
 const asText = (records: Uint8Array[] | null) => records?.map((r) => Buffer.from(r).toString());

@@ -74,7 +74,7 @@ function shares(value: number, start: number, end: number, size: number): [numbe
 }
 
 /** `partitions`: each partition's records in the order the pipeline reads them. */
-export function oracleTotals(partitions: FlowRecord[][], options: OracleOptions): OracleTotals {
+export function oracleTotals(partitions: readonly (readonly FlowRecord[])[], options: OracleOptions): OracleTotals {
   const windows = new Map<string, Map<string, [number, number, number]>>();
   const late = new Map<number, number>(options.sizes.map((s) => [s, 0]));
   const add = (size: number, start: number, key: string, f: number, p: number, b: number): void => {

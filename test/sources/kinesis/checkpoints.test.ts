@@ -9,7 +9,7 @@ import {
   checkpointDir,
   createStream,
   deleteStream,
-  expectedTotals,
+  expectedShardTotals,
   kinesisSource,
   mixedEntries,
   orderedGenerator,
@@ -21,7 +21,7 @@ import {
   sorted,
   useInfraCredentials,
 } from './helpers.js';
-import { kplAggregate } from './kpl-writer.js';
+import { kplAggregate } from '../../helpers/kpl-writer.js';
 
 const infra = inject('infra');
 const client = producer(infra);
@@ -61,7 +61,7 @@ describe('Kinesis source: checkpoints', () => {
     const readTwice = new Set(run1.pushes.map((p) => `${p.partition}/${p.position}`));
     expect(run2.pushes.filter((p) => readTwice.has(`${p.partition}/${p.position}`))).toEqual([]);
     expect(two.summary.late).toEqual({ '1m': 0, '10m': 0 });
-    expect(sorted(pipelineTotals(one.windows, two.windows))).toEqual(sorted(expectedTotals([...first, ...second]).windows));
+    expect(sorted(pipelineTotals(one.windows, two.windows))).toEqual(sorted(expectedShardTotals([...first, ...second]).windows));
 
     // A third run finds nothing new.
     const three = await runPipeline(kinesisSource(infra, stream, dir), baseSettings(), { once: true });

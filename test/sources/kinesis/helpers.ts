@@ -1,7 +1,6 @@
 /**
  * Kinesis integration test helpers: streams on kinesis-local, a producer that remembers which
- * shard each record went to (so the oracle can follow each shard's order), mixed payload shapes,
- * and window totals to compare.
+ * shard each record went to (so the oracle can follow each shard's order), checkpoints to read.
  */
 import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -20,16 +19,13 @@ import {
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { pino } from 'pino';
 import type { InfraInfo } from '../../../scripts/infra/index.js';
-import { parseFormat } from '../../../src/format/format.js';
-import { cloudWatchEnvelope, createFlowGenerator, gzipText, renderLine, type FlowGenerator, type FlowRecord } from '../../../src/generator/index.js';
-import type { WindowResult } from '../../../src/pipeline/window-results.js';
+import type { FlowRecord } from '../../../src/generator/index.js';
 import { createKinesisSource, type KinesisSourceOptions } from '../../../src/sources/kinesis/index.js';
-import type { Source, SourcePayload, SourceSink } from '../../../src/sources/source.js';
-import { groupKey, oracleTotals } from '../../helpers/window-oracle.js';
-import { kplAggregate } from './kpl-writer.js';
+import type { Source } from '../../../src/sources/source.js';
+import { expectedTotals, type Entry } from '../../helpers/stream-totals.js';
 
-export const FORMAT = parseFormat('default');
-const INTERNAL_V4: [string, number][] = [['10.0.0.0', 8], ['172.16.0.0', 12], ['192.168.0.0', 16], ['100.64.0.0', 10]];
+export { recording } from '../../helpers/recording-source.js';
+export { FORMAT, mixedEntries, orderedGenerator, pipelineTotals, sorted, type Entry } from '../../helpers/stream-totals.js';
 
 /** The source reads credentials from the SDK's default chain, as in production: here, the environment. */
 export function useInfraCredentials(infra: InfraInfo): void {
@@ -81,14 +77,6 @@ export async function mergeShards(client: KinesisClient, stream: string, shardId
   await untilActive(client, stream);
 }
 
-/** A Kinesis record to put, with the flow records it carries (for the oracle). */
-export interface Entry {
-  data: Uint8Array;
-  flows: FlowRecord[];
-  /** User records pushed as payloads (KPL aggregates hold several). */
-  payloads: number;
-}
-
 export interface Placed {
   shardId: string;
   sequenceNumber: string;
@@ -115,70 +103,12 @@ export async function putEntries(client: KinesisClient, stream: string, entries:
   return placed;
 }
 
-const encoder = new TextEncoder();
-const lines = (flows: readonly FlowRecord[]): string => `${flows.map((f) => renderLine(f, FORMAT)).join('\n')}\n`;
-
-/**
- * `count` flow records from `generator`, packed into Kinesis records of mixed shapes: text lines,
- * gzip CloudWatch Logs envelopes, and KPL aggregates (of text, and of an envelope).
- */
-export function mixedEntries(generator: FlowGenerator, count: number, perRecord = 40): Entry[] {
-  const entries: Entry[] = [];
-  for (let made = 0, i = 0; made < count; i++) {
-    const flows = Array.from({ length: Math.min(perRecord, count - made) }, () => generator.next());
-    made += flows.length;
-    switch (i % 4) {
-      case 0:
-      case 1:
-        entries.push({ data: encoder.encode(lines(flows)), flows, payloads: 1 });
-        break;
-      case 2:
-        entries.push({ data: gzipText(cloudWatchEnvelope(flows, FORMAT)), flows, payloads: 1 });
-        break;
-      default: {
-        const quarter = Math.ceil(flows.length / 4);
-        const parts = [0, 1, 2, 3].map((q) => flows.slice(q * quarter, (q + 1) * quarter)).filter((p) => p.length > 0);
-        const users = parts.map((part, q) => (q === 1 ? gzipText(cloudWatchEnvelope(part, FORMAT)) : encoder.encode(lines(part))));
-        entries.push({ data: kplAggregate(users), flows, payloads: users.length });
-      }
-    }
-  }
-  return entries;
-}
-
-/** Generated records in event-time order (no late ones), 20 per second of event time. */
-export const orderedGenerator = (seed: number): FlowGenerator => createFlowGenerator({ seed, recordsPerSecond: 20 });
-
-type Totals = Map<string, Map<string, [number, number, number]>>;
-
 /** The independent computation, each shard's records in the order they were put. */
-export function expectedTotals(placed: readonly Placed[]): { windows: Totals; late: Map<number, number> } {
+export function expectedShardTotals(placed: readonly Placed[]): ReturnType<typeof expectedTotals> {
   const byShard = new Map<string, FlowRecord[]>();
   for (const { shardId, entry } of placed) byShard.set(shardId, [...(byShard.get(shardId) ?? []), ...entry.flows]);
-  return oracleTotals([...byShard.values()], { sizes: [60, 600], windowTime: 'end', outOfOrdernessSeconds: 60, allowedLatenessSeconds: 120, internalV4: INTERNAL_V4, fields: FORMAT.names });
+  return expectedTotals([...byShard.values()]);
 }
-
-const PROTOCOLS: Record<string, string> = { 1: 'icmp', 6: 'tcp', 17: 'udp', 58: 'icmpv6' };
-
-/** Window totals of one or more runs, summed per window and group (a window may be emitted in parts by two runs). */
-export function pipelineTotals(...runs: WindowResult[][]): Totals {
-  const result: Totals = new Map();
-  for (const window of runs.flat()) {
-    const id = `${window.size_seconds}:${window.start}`;
-    const groups = result.get(id) ?? new Map<string, [number, number, number]>();
-    for (const g of window.totals) {
-      const protocol = g.protocol === null ? 'none' : (PROTOCOLS[String(g.protocol)] ?? String(g.protocol));
-      const key = groupKey(g.action ?? 'none', protocol, g.log_status ?? 'none', g.direction, g.traffic_class);
-      const sums = groups.get(key) ?? [0, 0, 0];
-      groups.set(key, [sums[0] + g.flows, sums[1] + g.packets, sums[2] + g.bytes]);
-    }
-    result.set(id, groups);
-  }
-  return result;
-}
-
-export const sorted = (totals: Totals) =>
-  [...totals].sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, [...v].sort(([a], [b]) => a.localeCompare(b))]);
 
 export async function checkpointDir(): Promise<string> {
   return mkdtemp(join(tmpdir(), 'vpcflow-kinesis-'));
@@ -210,39 +140,4 @@ export function kinesisSource(infra: InfraInfo, stream: string, dir: string, ove
     shardRefreshMs: 1000,
     ...overrides,
   });
-}
-
-export interface PushRecord {
-  partition: string;
-  position: string;
-  bytes: number;
-}
-
-/** Wraps a source to record every payload it pushes, and (in `events`) the pushes and partition ends in order. */
-export function recording(source: Source): { source: Source; pushes: PushRecord[]; events: string[] } {
-  const pushes: PushRecord[] = [];
-  const events: string[] = [];
-  const wrapped: Source = {
-    name: source.name,
-    get ready() {
-      return source.ready;
-    },
-    prepare: source.prepare?.bind(source),
-    commit: source.commit?.bind(source),
-    close: source.close?.bind(source),
-    stop: () => source.stop(),
-    run: (sink: SourceSink) =>
-      source.run({
-        push: (payload: SourcePayload) => {
-          pushes.push({ partition: payload.partition, position: payload.position, bytes: payload.payload.length });
-          events.push(`push ${payload.partition}`);
-          return sink.push(payload);
-        },
-        endPartition: (partition: string) => {
-          events.push(`end ${partition}`);
-          sink.endPartition(partition);
-        },
-      }),
-  };
-  return { source: wrapped, pushes, events };
 }

@@ -6,8 +6,8 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createRandom, gzipText, renderLine } from '../../../src/generator/index.js';
 import { baseSettings, runPipeline } from '../../helpers/run-pipeline.js';
-import { checkpointDir, createStream, deleteStream, expectedTotals, FORMAT, kinesisSource, mixedEntries, orderedGenerator, pipelineTotals, producer, putEntries, sorted, useInfraCredentials, type Entry } from './helpers.js';
-import { kplAggregate } from './kpl-writer.js';
+import { checkpointDir, createStream, deleteStream, expectedShardTotals, FORMAT, kinesisSource, mixedEntries, orderedGenerator, pipelineTotals, producer, putEntries, sorted, useInfraCredentials, type Entry } from './helpers.js';
+import { kplAggregate } from '../../helpers/kpl-writer.js';
 
 const infra = inject('infra');
 const client = producer(infra);
@@ -62,6 +62,6 @@ describe('Kinesis source: malformed payloads', () => {
     expect(metrics).toMatch(/vpcflow_source_payloads_total\{shape="empty"\} 1\n/);
     // The junk and the bad-checksum aggregate (passed on raw) went to the text parser.
     expect(metrics).toMatch(/vpcflow_parse_errors_total\{reason="too_few_fields"\} [1-9]/);
-    expect(sorted(pipelineTotals(windows))).toEqual(sorted(expectedTotals(placed).windows));
+    expect(sorted(pipelineTotals(windows))).toEqual(sorted(expectedShardTotals(placed).windows));
   });
 });

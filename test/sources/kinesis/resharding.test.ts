@@ -8,7 +8,7 @@ import {
   checkpointDir,
   createStream,
   deleteStream,
-  expectedTotals,
+  expectedShardTotals,
   kinesisSource,
   mergeShards,
   mixedEntries,
@@ -49,7 +49,7 @@ describe('Kinesis source: resharding', () => {
     const { windows, summary } = await runPipeline(source, baseSettings(), { once: true });
 
     const placed = [...first, ...second];
-    const expected = expectedTotals(placed);
+    const expected = expectedShardTotals(placed);
     expect(summary.errors).toBe(0);
     expect(summary.good).toBe(20_000);
     expect(summary.late).toEqual({ '1m': 0, '10m': 0 });
@@ -77,7 +77,7 @@ describe('Kinesis source: resharding', () => {
     await mergeShards(client, stream, 'shardId-000000000000', 'shardId-000000000001');
     const second = await putEntries(client, stream, mixedEntries(generator, 6_000));
     expect(new Set(second.map((p) => p.shardId))).toEqual(new Set(['shardId-000000000002']));
-    const expected = sorted(expectedTotals([...first, ...second]).windows);
+    const expected = sorted(expectedShardTotals([...first, ...second]).windows);
 
     const whole = recording(kinesisSource(infra, stream, await checkpointDir()));
     const { windows, summary } = await runPipeline(whole.source, baseSettings(), { once: true });

@@ -3,7 +3,7 @@
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { baseSettings, runPipeline } from '../../helpers/run-pipeline.js';
-import { checkpointDir, createStream, deleteStream, expectedTotals, kinesisSource, mixedEntries, orderedGenerator, pipelineTotals, producer, putEntries, readCheckpoints, recording, sorted, useInfraCredentials } from './helpers.js';
+import { checkpointDir, createStream, deleteStream, expectedShardTotals, kinesisSource, mixedEntries, orderedGenerator, pipelineTotals, producer, putEntries, readCheckpoints, recording, sorted, useInfraCredentials } from './helpers.js';
 
 const infra = inject('infra');
 const client = producer(infra);
@@ -29,7 +29,7 @@ describe('Kinesis source: slices', () => {
     expect([...shardsOf(0)].sort()).toEqual(['shardId-000000000000', 'shardId-000000000002']);
     expect([...shardsOf(1)].sort()).toEqual(['shardId-000000000001', 'shardId-000000000003']);
     expect(zero!.summary.good + one!.summary.good).toBe(20_000);
-    expect(sorted(pipelineTotals(zero!.windows, one!.windows))).toEqual(sorted(expectedTotals(placed).windows));
+    expect(sorted(pipelineTotals(zero!.windows, one!.windows))).toEqual(sorted(expectedShardTotals(placed).windows));
 
     // One checkpoint file per slice, each with its own shards.
     const files = await readCheckpoints(dir);

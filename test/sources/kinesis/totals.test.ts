@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { baseSettings, runPipeline } from '../../helpers/run-pipeline.js';
-import { checkpointDir, createStream, deleteStream, expectedTotals, kinesisSource, mixedEntries, orderedGenerator, pipelineTotals, producer, putEntries, recording, sorted, useInfraCredentials } from './helpers.js';
+import { checkpointDir, createStream, deleteStream, expectedShardTotals, kinesisSource, mixedEntries, orderedGenerator, pipelineTotals, producer, putEntries, recording, sorted, useInfraCredentials } from './helpers.js';
 
 const infra = inject('infra');
 const client = producer(infra);
@@ -28,7 +28,7 @@ describe('Kinesis source: exact totals', () => {
     const { source, pushes } = recording(kinesisSource(infra, stream, await checkpointDir(), { listShardsPageSize: 1 }));
     const { windows, summary, metrics } = await runPipeline(source, baseSettings(), { once: true });
 
-    const expected = expectedTotals(placed);
+    const expected = expectedShardTotals(placed);
     expect(summary.errors).toBe(0);
     expect(summary.good).toBe(20_000);
     expect(summary.payloads).toBe(entries.reduce((sum, e) => sum + e.payloads, 0));
