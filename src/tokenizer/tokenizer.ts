@@ -6,7 +6,7 @@
  * most `maxRecords` rows; `batches()` yields as many as the input needs, `tokenize()` expects one.
  */
 import { VpcflowError } from '../errors.js';
-import { parseFormat, sameFormat, type Format, type FormatInput } from '../format/format.js';
+import { MAX_FORMAT_FIELDS, parseFormat, sameFormat, type Format, type FormatInput } from '../format/format.js';
 import { RecordBatch, type BatchPosition } from './batch.js';
 import { wasmKinds, writeFieldNames, writeFormat } from './configure.js';
 import { STOP_FULL, STOP_HEADER } from './status.js';
@@ -71,6 +71,10 @@ export class Tokenizer {
     this.#maxLineBytes = positive('maxLineBytes', options.maxLineBytes ?? DEFAULTS.maxLineBytes);
     this.#maxInputBytes = positive('maxInputBytes', options.maxInputBytes ?? DEFAULTS.maxInputBytes);
     this.#maxDictionary = positive('maxDictionary', options.maxDictionary ?? DEFAULTS.maxDictionary);
+    // One row may need an entry per field; a smaller dictionary could never take a row.
+    if (this.#maxDictionary < MAX_FORMAT_FIELDS) {
+      throw new VpcflowError('VPCFLOW_CONFIG_INVALID', `tokenizer option maxDictionary must be at least ${MAX_FORMAT_FIELDS} (the most fields a format can have), got ${this.#maxDictionary}`);
+    }
     // Room for a carried line plus new input.
     this.#capacity = Math.max(positive('inputBytes', options.inputBytes ?? DEFAULTS.inputBytes), 2 * this.#maxLineBytes + 2);
     this.#format = parseFormat(options.format ?? 'default');

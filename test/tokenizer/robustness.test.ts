@@ -65,7 +65,7 @@ describe.each(['release', 'checked'] as const)('fuzz (%s build)', (flavour) => {
   });
 
   it('mutated records, headers and envelopes', async () => {
-    const tokenizer = await createTokenizer({ flavour, maxRecords: 8, maxLineBytes: 512, maxDictionary: 64 });
+    const tokenizer = await createTokenizer({ flavour, maxRecords: 8, maxLineBytes: 512, maxDictionary: 128 });
     fc.assert(
       fc.property(fc.oneof(mutated(LINES.join('\n')), mutated(ENVELOPE), mutated(`${LINES[0]}\r\n${LINES[2]}\n\n${LINES[1]}`)), fc.boolean(), (bytes, final) => {
         exercise(tokenizer, bytes, final);

@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createTokenizer, STATUS_NAMES, type RecordBatch, type Tokenizer } from '../../src/index.js';
+import { parseFormat } from '../../src/format/format.js';
+import { parseTextReference } from '../../src/reference/index.js';
 import { loadTokenizerModule } from '../../src/tokenizer/index.js';
 
 const encode = (text: string): Uint8Array => new TextEncoder().encode(text);
@@ -68,6 +70,23 @@ describe('streaming', () => {
     const input = encode(`${Array.from({ length: 250 }, () => LINE).join('\n')}\n`);
     expect([...tokenizer.batches(input)].map((b) => b.length)).toEqual([100, 100, 50]);
     expect(() => tokenizer.tokenize(input)).toThrow(/more than one batch/);
+  });
+
+  it('a full dictionary cuts the batch and the rest follows in the next one, every value intact', async () => {
+    const format = '${account-id} ${vpc-id} ${subnet-id} ${instance-id} ${az-id}';
+    const tokenizer = await createTokenizer({ format, maxDictionary: 128 });
+    const lines = Array.from({ length: 200 }, (_, i) => `${100000 + i} vpc-${i.toString(16)} subnet-x${i} i-zz${i} use1-az${i}`);
+    const batches: { length: number; rows: unknown[] }[] = [];
+    for (const b of tokenizer.batches(encode(`${lines.join('\n')}\n`))) batches.push({ length: b.length, rows: b.toObjects() });
+    // Five distinct texts per row: at most 25 rows fit in 128 entries.
+    expect(batches.length).toBeGreaterThanOrEqual(8);
+    expect(batches.every((b) => b.length > 0 && b.length <= 25)).toBe(true);
+    const reference = parseTextReference(encode(`${lines.join('\n')}\n`), parseFormat(format));
+    expect(batches.flatMap((b) => b.rows)).toEqual(reference.records.map((r) => r.values));
+  });
+
+  it('refuses a dictionary too small to hold one row, instead of looping on empty batches', async () => {
+    await expect(createTokenizer({ maxDictionary: 64 })).rejects.toThrow(/maxDictionary must be at least 128.*got 64/);
   });
 
   it('a batch cannot be read after the next call', async () => {
