@@ -9,16 +9,17 @@ import { stringify as toYaml } from 'yaml';
 import { loadConfig, readConfigFile } from '../config/load.js';
 import type { RunConfig } from '../config/schema.js';
 import { envName, flagName, SETTINGS } from '../config/settings.js';
+import { createFileDeadLetter, createKafkaDeadLetter, type DeadLetter, type DeadLetterOutcome } from '../dead-letter/dead-letter.js';
 import { isVpcflowError } from '../errors.js';
 import { parseFormat } from '../format/format.js';
 import { createLogger, type Logger } from '../log.js';
-import { createMetrics } from '../metrics/registry.js';
+import { createMetrics, type Metrics } from '../metrics/registry.js';
 import { loadWebConfig, type WebConfig } from '../metrics/web-config.js';
 import { startPipeline } from '../pipeline/pipeline.js';
 import type { WindowResult } from '../pipeline/window-results.js';
 import { createDemoSource } from '../sources/demo.js';
 import { createFileSource } from '../sources/file.js';
-import { createKafkaSource } from '../sources/kafka/index.js';
+import { createKafka, createKafkaSource, type KafkaConnection } from '../sources/kafka/index.js';
 import { createKinesisSource, parseShardSlice, parseStartPosition } from '../sources/kinesis/index.js';
 import type { Source } from '../sources/source.js';
 import { createStdinSource } from '../sources/stdin.js';
@@ -55,13 +56,7 @@ function buildSource(config: RunConfig, io: CommandIo, logger: Logger): Source {
       return createDemoSource({ recordsPerSecond: config.demoRate, format: parseFormat(config.format), partitions: Math.max(2, config.workers), seed: Date.now() & 0xffff });
     case 'kafka':
       return createKafkaSource({
-        connection: {
-          brokers: config.kafkaBrokers,
-          clientId: config.kafkaClientId,
-          tls: config.kafkaTls || config.kafkaCaFile !== null,
-          caFile: config.kafkaCaFile,
-          sasl: config.kafkaSaslMechanism === 'none' ? null : { mechanism: config.kafkaSaslMechanism, username: config.kafkaUsername!, password: config.kafkaPassword! },
-        },
+        connection: kafkaConnection(config),
         topics: config.kafkaTopic,
         groupId: config.kafkaGroup,
         startPosition: parseStartPosition(config.startPosition),
@@ -81,6 +76,23 @@ function buildSource(config: RunConfig, io: CommandIo, logger: Logger): Source {
         logger,
       });
   }
+}
+
+function kafkaConnection(config: RunConfig): KafkaConnection {
+  return {
+    brokers: config.kafkaBrokers,
+    clientId: config.kafkaClientId,
+    tls: config.kafkaTls || config.kafkaCaFile !== null,
+    caFile: config.kafkaCaFile,
+    sasl: config.kafkaSaslMechanism === 'none' ? null : { mechanism: config.kafkaSaslMechanism, username: config.kafkaUsername!, password: config.kafkaPassword! },
+  };
+}
+
+function buildDeadLetter(config: RunConfig, logger: Logger, metrics: Metrics): DeadLetter | undefined {
+  const counted: DeadLetterOutcome = (outcome, reason) => metrics.deadLetters.inc({ outcome, reason });
+  if (config.deadLetterFile !== null) return createFileDeadLetter(config.deadLetterFile, logger, counted);
+  if (config.deadLetterTopic !== null) return createKafkaDeadLetter(createKafka(kafkaConnection(config), logger), config.deadLetterTopic, logger, counted);
+  return undefined;
 }
 
 function windowsWriter(path: string | null, io: CommandIo): LineWriter | null {
@@ -135,8 +147,10 @@ export async function runCommand(argv: readonly string[], io: CommandIo, env: No
   const showProgress = config.source === 'file' && (config.progress === 'on' || (config.progress === 'auto' && (io.stderr as NodeJS.WriteStream).isTTY === true));
   let pipeline;
   let source: Source;
+  let deadLetter: DeadLetter | undefined;
   try {
     source = buildSource(config, io, logger);
+    deadLetter = buildDeadLetter(config, logger, metrics);
     pipeline = await startPipeline(
       {
         settings: {
@@ -154,6 +168,7 @@ export async function runCommand(argv: readonly string[], io: CommandIo, env: No
           maxRecordsPerBatch: 16_384,
           maxLineBytes: 65_536,
           closedThrough: -Infinity,
+          deadLetters: deadLetter !== undefined,
         },
         workers: config.workers,
         maxInFlightBytes: config.maxInFlightBytes,
@@ -169,6 +184,7 @@ export async function runCommand(argv: readonly string[], io: CommandIo, env: No
         logger,
         registry,
         metrics,
+        ...(deadLetter ? { deadLetter } : {}),
         onWindow: async (result: WindowResult) => {
           await writer?.write(JSON.stringify(result));
           logger.debug({ window: result.window, start: result.start, groups: result.totals.length }, 'window closed');

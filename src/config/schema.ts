@@ -61,6 +61,8 @@ export const configSchema = z
     listen: z.string().nullable().default('0.0.0.0:10078'),
     webConfig: z.string().min(1).nullable().default(null),
     windowsOut: z.string().min(1).nullable().default(null),
+    deadLetterFile: z.string().min(1).nullable().default(null),
+    deadLetterTopic: z.string().min(1).nullable().default(null),
     workers: positiveInt.max(256).default(() => availableParallelism()),
     maxInFlightBytes: z.number().int().min(1 << 16).default(32 << 20),
     logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
@@ -99,6 +101,12 @@ export const configSchema = z
     if (source !== 'file' && c.input.length > 0) ctx.addIssue({ code: 'custom', path: ['input'], message: `--input is for --source file; the source is ${source}` });
     if (c.listen !== null && c.listen !== 'none' && !/^(\[[0-9a-fA-F:]+\]|[^:]+):\d{1,5}$/.test(c.listen)) {
       ctx.addIssue({ code: 'custom', path: ['listen'], message: `${JSON.stringify(c.listen)} is not HOST:PORT (e.g. 0.0.0.0:10078, 127.0.0.1:0, [::]:10078) or 'none'` });
+    }
+    if (c.deadLetterTopic !== null && source !== 'kafka') {
+      ctx.addIssue({ code: 'custom', path: ['deadLetterTopic'], message: `writes to the Kafka cluster of --source kafka, but the source is ${source}; use --dead-letter-file PATH instead` });
+    }
+    if (c.deadLetterTopic !== null && c.deadLetterFile !== null) {
+      ctx.addIssue({ code: 'custom', path: ['deadLetterTopic'], message: 'set either --dead-letter-topic or --dead-letter-file, not both' });
     }
     if (c.webConfig !== null && (c.listen === null || c.listen === 'none')) {
       ctx.addIssue({ code: 'custom', path: ['webConfig'], message: 'secures the metrics endpoint, but --listen is none; drop --web-config or set --listen HOST:PORT' });

@@ -56,6 +56,8 @@ export const SETTINGS: readonly Setting[] = [
   { key: 'listen', kind: 'string', group: 'output', defaultText: '0.0.0.0:10078', help: "Address of /metrics, /healthz and /readyz ('none' to serve nothing)." },
   { key: 'webConfig', kind: 'string', group: 'output', defaultText: 'none', help: 'Web config file for the metrics endpoint, in the Prometheus exporter-toolkit format: TLS certificate and key (tls_server_config), users with bcrypt password hashes (basic_auth_users; /healthz and /readyz need none).' },
   { key: 'windowsOut', kind: 'string', group: 'output', defaultText: 'none', help: "Write each closed window as a JSON line to this file ('-' for standard output)." },
+  { key: 'deadLetterFile', kind: 'string', group: 'output', defaultText: 'none', help: 'Append undecodable payloads (truncated gzip, malformed envelopes) to this file as JSON lines: source, partition, position, reason and the payload in base64.' },
+  { key: 'deadLetterTopic', kind: 'string', group: 'output', defaultText: 'none', help: 'With --source kafka: write undecodable payloads to this topic on the same cluster (value: the payload; headers: vpcflow-partition, vpcflow-position, vpcflow-reason). The topic must exist.' },
   { key: 'workers', kind: 'integer', group: 'runtime', defaultText: 'one per core', help: 'Window worker threads.' },
   { key: 'maxInFlightBytes', kind: 'bytes', group: 'runtime', defaultText: '32MiB', help: 'Payload bytes queued per worker before the source is paused (backpressure).' },
   { key: 'logLevel', kind: 'choice', choices: ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'], group: 'runtime', defaultText: 'info', help: 'Log level.' },

@@ -40,6 +40,7 @@ export const METRICS = {
   payloads: { name: 'vpcflow_source_payloads_total', type: 'counter', help: 'Payloads (messages, file chunks) received, by detected shape.', labels: ['shape'] },
   payloadBytes: { name: 'vpcflow_source_payload_bytes_total', type: 'counter', help: 'Payload bytes received (before decompression).', labels: [] },
   undecodable: { name: 'vpcflow_source_undecodable_payloads_total', type: 'counter', help: 'Payloads that could not be fully decoded, by reason.', labels: ['reason'] },
+  deadLetters: { name: 'vpcflow_dead_letters_total', type: 'counter', help: 'Undecodable payloads written to the dead-letter file or topic, by outcome (written, failed) and reason.', labels: ['outcome', 'reason'] },
   sourceReady: { name: 'vpcflow_source_ready', type: 'gauge', help: '1 when the source is connected and reading.', labels: [] },
   sourceLag: { name: 'vpcflow_source_lag_messages', type: 'gauge', help: 'Kafka consumer lag per partition: high watermark minus the committed offset.', labels: ['partition'] },
   sourceBehind: { name: 'vpcflow_source_behind_latest_seconds', type: 'gauge', help: 'Kinesis MillisBehindLatest per shard, in seconds.', labels: ['partition'] },

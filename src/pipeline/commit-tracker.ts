@@ -29,12 +29,14 @@ export class CommitTracker<P> {
     this.#byId.set(id, entry);
   }
 
-  acked(id: number, lastWindowEnd: number): void {
+  /** The payload is processed; returns its position (undefined when its partition was dropped). */
+  acked(id: number, lastWindowEnd: number): P | undefined {
     const entry = this.#byId.get(id);
-    if (!entry) return;
+    if (!entry) return undefined;
     this.#byId.delete(id);
     entry.acked = true;
     entry.lastWindowEnd = lastWindowEnd;
+    return entry.position;
   }
 
   /**

@@ -17,6 +17,7 @@ import { startExporter, type Exporter } from '../metrics/http.js';
 import { MetricsPublisher } from '../metrics/publish.js';
 import type { Metrics } from '../metrics/registry.js';
 import type { WebConfig } from '../metrics/web-config.js';
+import type { DeadLetter } from '../dead-letter/dead-letter.js';
 import type { Source, SourcePayload } from '../sources/source.js';
 import { loadTokenizerModule } from '../tokenizer/index.js';
 import type { AckMessage, WorkerSettings } from '../window/protocol.js';
@@ -46,6 +47,8 @@ export interface PipelineDeps {
   metrics: Metrics;
   /** Each closed window, in order (for --windows-out and tests). */
   onWindow?: (result: WindowResult) => void | Promise<void>;
+  /** Where undecodable payloads go (the workers return them when settings.deadLetters is set). */
+  deadLetter?: DeadLetter;
   now?: () => number;
 }
 
@@ -149,7 +152,10 @@ export async function startPipeline(options: PipelineOptions, deps: PipelineDeps
     summary.dropped += ack.droppedNoTime + ack.droppedFuture + ack.droppedWindowCap;
     openWindows[pool.workerOf(ack.partition)] = ack.openWindows;
     watermarks.observe(ack.partition, ack.maxEventTime);
-    tracker.acked(ack.id, ack.lastWindowEnd);
+    const position = tracker.acked(ack.id, ack.lastWindowEnd);
+    if (ack.undecodablePayload && ack.undecodable && deps.deadLetter) {
+      deps.deadLetter.write({ source: source.name, partition: ack.partition, position: position ?? 'unknown', reason: ack.undecodable, payload: ack.undecodablePayload });
+    }
     settle(ack.partition);
     scheduleClose();
   }
@@ -173,7 +179,11 @@ export async function startPipeline(options: PipelineOptions, deps: PipelineDeps
     const largest = sizes[sizes.length - 1]!;
     const closedThrough = upTo === Infinity ? Infinity : upTo - (upTo % largest);
     const safe = tracker.advance(closedThrough);
-    if (safe.size > 0 && source.commit) await source.commit(safe, closedThrough);
+    // Dead letters of the payloads being committed past are stored first.
+    if (safe.size > 0 && source.commit) {
+      await deps.deadLetter?.flush();
+      await source.commit(safe, closedThrough);
+    }
   }
 
   function scheduleClose(): void {
@@ -259,6 +269,7 @@ export async function startPipeline(options: PipelineOptions, deps: PipelineDeps
       summary.openWindowsDiscarded = openWindows.reduce((sum, counts) => sum + (counts ?? []).reduce((a, b) => a + b, 0), 0);
     }
     await pool.stop();
+    await deps.deadLetter?.close();
     await source.close?.();
     await exporter?.close();
     const result = snapshot();

@@ -23,6 +23,8 @@ export interface WorkerSettings {
   maxLineBytes: number;
   /** Windows ending at or before this are already emitted (restored with committed positions). */
   closedThrough: number;
+  /** Send undecodable payloads back with their ack, for the dead-letter output. */
+  deadLetters?: boolean;
 }
 
 export interface BatchMessage {
@@ -65,6 +67,8 @@ export interface AckMessage {
   interfaceBytes: [interfaceId: string, bytes: number][];
   /** Envelope problems (malformed, no_events) and payloads that could not be decoded. */
   undecodable: string | null;
+  /** The payload's bytes when undecodable and dead letters are on. */
+  undecodablePayload?: Uint8Array;
   seconds: { decode: number; tokenize: number };
   openWindows: number[];
 }

@@ -129,6 +129,7 @@ function handleBatch(message: BatchMessage): void {
     processing: accumulator.takeProcessing(),
     interfaceBytes: [...outcome.interfaceBytes],
     undecodable: undecodable.reason,
+    ...(undecodable.reason !== null && settings.deadLetters ? { undecodablePayload: message.payload } : {}),
     seconds: { decode: (decoded - started) / 1000, tokenize: (performance.now() - decoded) / 1000 },
     openWindows: settings.windowSizes.map((_, s) => store.openCount(s)),
   };

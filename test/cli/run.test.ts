@@ -60,6 +60,9 @@ describe('vpcflow run', () => {
     const env = await runCli(['run', '--print-config'], { env: { VPCFLOW_INTERNAL_CIDRS: '10.0.0.0/8,not-a-cidr' } });
     expect(env.code).toBe(2);
     expect(env.stderr).toMatch(/internalCidrs .*not-a-cidr.*CIDR/);
+    const deadLetters = await runCli(['run', '--print-config', '--dead-letter-topic', 'dlq']);
+    expect(deadLetters.code).toBe(2);
+    expect(deadLetters.stderr).toMatch(/deadLetterTopic .*source is demo; use --dead-letter-file PATH instead/);
   });
 
   it('merges flags over VPCFLOW_* variables over a config file, and prints the result', async () => {

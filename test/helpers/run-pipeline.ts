@@ -3,6 +3,7 @@
  * interface (the file/stdin/demo sources are tested on their own).
  */
 import { pino } from 'pino';
+import type { DeadLetter, DeadLetterOutcome } from '../../src/dead-letter/dead-letter.js';
 import { createMetrics } from '../../src/metrics/registry.js';
 import { startPipeline, type PipelineOptions, type RunSummary } from '../../src/pipeline/pipeline.js';
 import type { WindowResult } from '../../src/pipeline/window-results.js';
@@ -59,12 +60,14 @@ export async function runPipeline(
   source: Source,
   settings: WorkerSettings,
   options: Partial<PipelineOptions> = {},
+  extras: { deadLetter?: (counted: DeadLetterOutcome) => DeadLetter } = {},
 ): Promise<{ windows: WindowResult[]; summary: RunSummary; metrics: string }> {
   const { registry, metrics } = createMetrics();
   const windows: WindowResult[] = [];
+  const deadLetter = extras.deadLetter?.((outcome, reason) => metrics.deadLetters.inc({ outcome, reason }));
   const pipeline = await startPipeline(
     { settings, workers: 2, maxInFlightBytes: 4 << 20, idleSeconds: 3600, topK: 10, interfaceCap: 100, pricePerGb: null, listen: null, once: true, ...options },
-    { source, logger: pino({ level: 'silent' }), registry, metrics, onWindow: (w) => void windows.push(w) },
+    { source, logger: pino({ level: 'silent' }), registry, metrics, onWindow: (w) => void windows.push(w), ...(deadLetter ? { deadLetter } : {}) },
   );
   const summary = await pipeline.done;
   return { windows, summary, metrics: await registry.metrics() };
