@@ -128,7 +128,9 @@ export function createKafkaSource(options: KafkaSourceOptions): Source {
     },
 
     async run(sink: SourceSink): Promise<void> {
-      const c = kafka.consumer({ groupId: options.groupId, sessionTimeout: 30_000, heartbeatInterval: 3000, maxBytesPerPartition: 4 << 20, retry: { retries: 10 } });
+      // An empty fetch is held by the broker this long; kafkajs's default (5 s) delayed every
+      // --once run and every shutdown by up to 5 s.
+      const c = kafka.consumer({ groupId: options.groupId, maxWaitTimeInMs: 500, sessionTimeout: 30_000, heartbeatInterval: 3000, maxBytesPerPartition: 4 << 20, retry: { retries: 10 } });
       consumer = c;
       const done = new Promise<void>((resolve, reject) => {
         c.on(c.events.STOP, () => resolve());
