@@ -3,10 +3,6 @@
  * The `vpcflow` command: dispatches to a subcommand. Uses only the public API and the CLI modules.
  */
 import { createRequire } from 'node:module';
-import { parseCommand } from './parse-command.js';
-import { benchCommand } from './bench-command.js';
-import { produceCommand } from './produce-command.js';
-import { runCommand } from './run-command.js';
 import { processIo, type CommandIo } from './io.js';
 
 const HELP = `Usage: vpcflow <command> [options]
@@ -20,11 +16,14 @@ Commands:
 
 Run "vpcflow <command> --help" for a command's options.`;
 
-const commands: Record<string, (argv: readonly string[], io: CommandIo) => Promise<number>> = {
-  run: runCommand,
-  produce: produceCommand,
-  parse: parseCommand,
-  bench: benchCommand,
+type Command = (argv: readonly string[], io: CommandIo) => Promise<number>;
+
+// Loaded on use: `vpcflow parse` need not load kafkajs and the AWS SDK.
+const commands: Record<string, () => Promise<Command>> = {
+  run: async () => (await import('./run-command.js')).runCommand,
+  produce: async () => (await import('./produce-command.js')).produceCommand,
+  parse: async () => (await import('./parse-command.js')).parseCommand,
+  bench: async () => (await import('./bench-command.js')).benchCommand,
 };
 
 export async function main(argv: readonly string[], io: CommandIo = processIo): Promise<number> {
@@ -38,12 +37,12 @@ export async function main(argv: readonly string[], io: CommandIo = processIo): 
     io.stdout.write(`${pkg.version}\n`);
     return 0;
   }
-  const command = commands[name];
-  if (!command) {
+  const load = commands[name];
+  if (!load) {
     io.stderr.write(`vpcflow: unknown command ${JSON.stringify(name)}\n\n${HELP}\n`);
     return 2;
   }
-  return command(rest, io);
+  return (await load())(rest, io);
 }
 
 const status = await main(process.argv.slice(2));

@@ -19,8 +19,8 @@ import { startPipeline } from '../pipeline/pipeline.js';
 import type { WindowResult } from '../pipeline/window-results.js';
 import { createDemoSource } from '../sources/demo.js';
 import { createFileSource } from '../sources/file.js';
-import { createKafka, createKafkaSource, type KafkaConnection } from '../sources/kafka/index.js';
-import { createKinesisSource, parseShardSlice, parseStartPosition } from '../sources/kinesis/index.js';
+import type { KafkaConnection } from '../sources/kafka/index.js';
+import { parseShardSlice, parseStartPosition } from '../sources/kinesis/config.js';
 import type { Source } from '../sources/source.js';
 import { createStdinSource } from '../sources/stdin.js';
 import type { CommandIo } from './io.js';
@@ -44,7 +44,8 @@ export function runHelp(): string {
   return lines.join('\n');
 }
 
-function buildSource(config: RunConfig, io: CommandIo, logger: Logger): Source {
+/** Kafka and Kinesis clients are loaded only when their source is used (start-up time). */
+async function buildSource(config: RunConfig, io: CommandIo, logger: Logger): Promise<Source> {
   const slices = config.workers;
   const maxJsonBytes = 64 << 20;
   switch (config.source) {
@@ -54,7 +55,8 @@ function buildSource(config: RunConfig, io: CommandIo, logger: Logger): Source {
       return createStdinSource({ payloadBytes: config.payloadBytes, slices, maxJsonBytes, stdin: io.stdin });
     case 'demo':
       return createDemoSource({ recordsPerSecond: config.demoRate, format: parseFormat(config.format), partitions: Math.max(2, config.workers), seed: Date.now() & 0xffff });
-    case 'kafka':
+    case 'kafka': {
+      const { createKafkaSource } = await import('../sources/kafka/index.js');
       return createKafkaSource({
         connection: kafkaConnection(config),
         topics: config.kafkaTopic,
@@ -64,7 +66,9 @@ function buildSource(config: RunConfig, io: CommandIo, logger: Logger): Source {
         once: config.once,
         logger,
       });
-    case 'kinesis':
+    }
+    case 'kinesis': {
+      const { createKinesisSource } = await import('../sources/kinesis/index.js');
       return createKinesisSource({
         stream: config.kinesisStream!,
         region: config.kinesisRegion ?? process.env.AWS_REGION ?? 'us-east-1',
@@ -75,6 +79,7 @@ function buildSource(config: RunConfig, io: CommandIo, logger: Logger): Source {
         once: config.once,
         logger,
       });
+    }
   }
 }
 
@@ -88,11 +93,12 @@ function kafkaConnection(config: RunConfig): KafkaConnection {
   };
 }
 
-function buildDeadLetter(config: RunConfig, logger: Logger, metrics: Metrics): DeadLetter | undefined {
+async function buildDeadLetter(config: RunConfig, logger: Logger, metrics: Metrics): Promise<DeadLetter | undefined> {
   const counted: DeadLetterOutcome = (outcome, reason) => metrics.deadLetters.inc({ outcome, reason });
   if (config.deadLetterFile !== null) return createFileDeadLetter(config.deadLetterFile, logger, counted);
-  if (config.deadLetterTopic !== null) return createKafkaDeadLetter(createKafka(kafkaConnection(config), logger), config.deadLetterTopic, logger, counted);
-  return undefined;
+  if (config.deadLetterTopic === null) return undefined;
+  const { createKafka } = await import('../sources/kafka/index.js');
+  return createKafkaDeadLetter(createKafka(kafkaConnection(config), logger), config.deadLetterTopic, logger, counted);
 }
 
 function windowsWriter(path: string | null, io: CommandIo): LineWriter | null {
@@ -149,8 +155,8 @@ export async function runCommand(argv: readonly string[], io: CommandIo, env: No
   let source: Source;
   let deadLetter: DeadLetter | undefined;
   try {
-    source = buildSource(config, io, logger);
-    deadLetter = buildDeadLetter(config, logger, metrics);
+    source = await buildSource(config, io, logger);
+    deadLetter = await buildDeadLetter(config, logger, metrics);
     pipeline = await startPipeline(
       {
         settings: {
