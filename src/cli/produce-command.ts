@@ -8,6 +8,7 @@ import { createFlowGenerator, type FlowRecord } from '../generator/index.js';
 import { createLogger } from '../log.js';
 import { payloadOf, SHAPES, type Shape } from '../produce/shapes.js';
 import { kafkaTarget, kinesisTarget, type Target } from '../produce/targets.js';
+import { saslOf, SASL_MECHANISMS, type SaslMechanism } from '../sources/kafka/sasl.js';
 import { parseCommandArgs, type CommandIo } from './io.js';
 
 export const PRODUCE_HELP = `Usage: vpcflow produce --to kafka|kinesis [options]
@@ -81,14 +82,15 @@ export async function produceCommand(argv: readonly string[], io: CommandIo, env
   try {
     if (values.to === 'kafka') {
       if (!values['kafka-topic']) return fail('--to kafka needs --kafka-topic NAME');
-      const mechanism = values['kafka-sasl-mechanism'] as 'none' | 'plain' | 'scram-sha-256' | 'scram-sha-512';
+      const mechanism = values['kafka-sasl-mechanism'] as SaslMechanism;
+      if (!SASL_MECHANISMS.includes(mechanism)) return fail(`--kafka-sasl-mechanism ${JSON.stringify(mechanism)} is not one of ${SASL_MECHANISMS.join(', ')}`);
       target = await kafkaTarget(
         {
           brokers: values['kafka-brokers'].split(','),
           clientId: 'vpcflow-produce',
           tls: values['kafka-tls'] || values['kafka-ca-file'] !== undefined,
           caFile: values['kafka-ca-file'] ?? null,
-          sasl: mechanism === 'none' ? null : { mechanism, username: values['kafka-username'] ?? '', password: env.VPCFLOW_KAFKA_PASSWORD ?? '' },
+          sasl: saslOf(mechanism, values['kafka-username'] ?? null, env.VPCFLOW_KAFKA_PASSWORD ?? null),
         },
         values['kafka-topic'],
         logger,

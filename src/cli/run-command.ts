@@ -19,7 +19,8 @@ import { startPipeline } from '../pipeline/pipeline.js';
 import type { WindowResult } from '../pipeline/window-results.js';
 import { createDemoSource } from '../sources/demo.js';
 import { createFileSource } from '../sources/file.js';
-import type { KafkaConnection } from '../sources/kafka/index.js';
+import type { KafkaConnection } from '../sources/kafka/client.js';
+import { saslOf } from '../sources/kafka/sasl.js';
 import { parseShardSlice, parseStartPosition } from '../sources/kinesis/config.js';
 import type { Source } from '../sources/source.js';
 import { createStdinSource } from '../sources/stdin.js';
@@ -89,7 +90,7 @@ function kafkaConnection(config: RunConfig): KafkaConnection {
     clientId: config.kafkaClientId,
     tls: config.kafkaTls || config.kafkaCaFile !== null,
     caFile: config.kafkaCaFile,
-    sasl: config.kafkaSaslMechanism === 'none' ? null : { mechanism: config.kafkaSaslMechanism, username: config.kafkaUsername!, password: config.kafkaPassword! },
+    sasl: saslOf(config.kafkaSaslMechanism, config.kafkaUsername, config.kafkaPassword),
   };
 }
 

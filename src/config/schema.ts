@@ -5,6 +5,7 @@
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { parseFormat } from '../format/format.js';
+import { SASL_MECHANISMS } from '../sources/kafka/sasl.js';
 import { compileFilter } from '../window/filter.js';
 import { createClassifier, DEFAULT_INTERNAL_CIDRS, TRAFFIC_CLASSES } from '../window/classify.js';
 import { parseDurationSeconds } from '../window/time.js';
@@ -31,7 +32,7 @@ export const configSchema = z
     kafkaTopicFormat: z.array(z.string()).default([]),
     kafkaTls: z.boolean().default(false),
     kafkaCaFile: z.string().min(1).nullable().default(null),
-    kafkaSaslMechanism: z.enum(['none', 'plain', 'scram-sha-256', 'scram-sha-512']).default('none'),
+    kafkaSaslMechanism: z.enum(SASL_MECHANISMS).default('none'),
     kafkaUsername: z.string().nullable().default(null),
     kafkaPassword: z.string().nullable().default(null),
     kinesisStream: z.string().min(1).nullable().default(null),
@@ -87,7 +88,7 @@ export const configSchema = z
     if (c.startPosition !== 'earliest' && c.startPosition !== 'latest' && Number.isNaN(Date.parse(c.startPosition))) {
       ctx.addIssue({ code: 'custom', path: ['startPosition'], message: "expected 'earliest', 'latest' or an ISO time such as 2026-01-31T12:00:00Z" });
     }
-    if (c.kafkaSaslMechanism !== 'none' && (!c.kafkaUsername || !c.kafkaPassword)) {
+    if (c.kafkaSaslMechanism !== 'none' && c.kafkaSaslMechanism !== 'aws-msk-iam' && (!c.kafkaUsername || !c.kafkaPassword)) {
       ctx.addIssue({ code: 'custom', path: ['kafkaUsername'], message: `--kafka-sasl-mechanism ${c.kafkaSaslMechanism} needs --kafka-username and a password (VPCFLOW_KAFKA_PASSWORD)` });
     }
     for (const entry of c.kafkaTopicFormat) {

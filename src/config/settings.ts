@@ -3,6 +3,8 @@
  * and help. Flags, VPCFLOW_* variables and a YAML/JSON file are merged in that order of precedence
  * and validated by the schema in schema.ts; --help and the README are generated from this table.
  */
+import { SASL_MECHANISMS } from '../sources/kafka/sasl.js';
+
 export type SettingKind = 'string' | 'integer' | 'number' | 'boolean' | 'duration' | 'bytes' | 'list' | 'choice' | 'object';
 
 export interface Setting {
@@ -28,7 +30,7 @@ export const SETTINGS: readonly Setting[] = [
   { key: 'kafkaTopicFormat', kind: 'list', group: 'source', defaultText: 'none', help: "Record format per topic, as 'topic=format' (the format as for --format); other topics use --format." },
   { key: 'kafkaTls', kind: 'boolean', group: 'source', defaultText: 'false', help: 'Connect to Kafka over TLS.' },
   { key: 'kafkaCaFile', kind: 'string', group: 'source', defaultText: 'system CAs', help: 'PEM file of the CA that signed the brokers’ certificates (implies --kafka-tls).' },
-  { key: 'kafkaSaslMechanism', kind: 'choice', choices: ['none', 'plain', 'scram-sha-256', 'scram-sha-512'], group: 'source', defaultText: 'none', help: 'Kafka SASL mechanism.' },
+  { key: 'kafkaSaslMechanism', kind: 'choice', choices: SASL_MECHANISMS, group: 'source', defaultText: 'none', help: 'Kafka SASL mechanism; aws-msk-iam signs with the AWS default credential chain (Amazon MSK IAM access control, TLS implied; the region comes from the broker names or AWS_REGION).' },
   { key: 'kafkaUsername', kind: 'string', group: 'source', defaultText: 'none', help: 'Kafka SASL user.' },
   { key: 'kafkaPassword', kind: 'string', group: 'source', defaultText: 'none', help: 'Kafka SASL password (prefer the VPCFLOW_KAFKA_PASSWORD variable to a flag).' },
   { key: 'kinesisStream', kind: 'string', group: 'source', defaultText: 'none', help: 'Kinesis stream name or ARN.' },

@@ -6,13 +6,15 @@ import { readFileSync } from 'node:fs';
 import { Kafka, logLevel, type KafkaConfig, type SASLOptions } from 'kafkajs';
 import type { Logger } from 'pino';
 import { VpcflowError } from '../../errors.js';
+import { mskIamSasl, mskRegion } from './msk-iam.js';
+import type { Sasl } from './sasl.js';
 
 export interface KafkaConnection {
   brokers: readonly string[];
   clientId: string;
   tls: boolean;
   caFile: string | null;
-  sasl: { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username: string; password: string } | null;
+  sasl: Sasl;
 }
 
 const LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
@@ -31,11 +33,13 @@ export function createKafka(connection: KafkaConnection, logger: Logger): Kafka 
       throw new VpcflowError('VPCFLOW_CONFIG_INVALID', `cannot read the Kafka CA file ${connection.caFile} (--kafka-ca-file): ${(cause as Error).message}`, { cause, context: { setting: 'kafkaCaFile', value: connection.caFile } });
     }
   }
+  const iam = connection.sasl?.mechanism === 'aws-msk-iam';
   const config: KafkaConfig = {
     clientId: connection.clientId,
     brokers: [...connection.brokers],
-    ssl: ca ? { ca: [ca] } : connection.tls,
-    sasl: connection.sasl ? ({ ...connection.sasl } as SASLOptions) : undefined,
+    // MSK's IAM listener is TLS only.
+    ssl: ca ? { ca: [ca] } : connection.tls || iam,
+    sasl: iam ? mskIamSasl(mskRegion(connection.brokers)) : connection.sasl ? ({ ...connection.sasl } as SASLOptions) : undefined,
     connectionTimeout: 5000,
     // Keep retrying: a broker outage is waited out, not fatal (readiness reports it meanwhile).
     retry: { retries: 10, initialRetryTime: 300, maxRetryTime: 10_000 },
@@ -54,8 +58,10 @@ export function createKafka(connection: KafkaConnection, logger: Logger): Kafka 
 export function connectionError(error: unknown, connection: KafkaConnection): VpcflowError {
   const e = error as Error & { type?: string };
   const auth = e.name === 'KafkaJSSASLAuthenticationError' || /SASL|authentication/i.test(e.message);
-  const message = auth
-    ? `Kafka rejected the credentials of user ${JSON.stringify(connection.sasl?.username)} (${connection.sasl?.mechanism}): ${e.message}. Check --kafka-username, VPCFLOW_KAFKA_PASSWORD and --kafka-sasl-mechanism.`
+  const message = auth && connection.sasl?.mechanism === 'aws-msk-iam'
+    ? `Kafka rejected the AWS IAM authentication (aws-msk-iam): ${e.message}. Check the credentials of the AWS default chain (AWS_PROFILE, AWS_ACCESS_KEY_ID, the instance or task role), the region (AWS_REGION), and that the IAM policy allows kafka-cluster:Connect, DescribeTopic, ReadData and the consumer group actions.`
+    : auth
+    ? `Kafka rejected the credentials of user ${JSON.stringify(connection.sasl && 'username' in connection.sasl ? connection.sasl.username : null)} (${connection.sasl?.mechanism}): ${e.message}. Check --kafka-username, VPCFLOW_KAFKA_PASSWORD and --kafka-sasl-mechanism.`
     : `cannot reach Kafka at ${connection.brokers.join(',')} (--kafka-brokers): ${e.message}. Check the addresses, --kafka-tls and --kafka-ca-file.`;
   return new VpcflowError('VPCFLOW_SOURCE_CONNECT', message, { cause: error, retriable: !auth, context: { setting: 'kafkaBrokers' } });
 }
