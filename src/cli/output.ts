@@ -8,6 +8,8 @@ const FLUSH_BYTES = 1 << 16;
 
 export interface LineWriter {
   write(line: string): Promise<void> | void;
+  /** Hand what is buffered to the stream now. */
+  flush(): Promise<void>;
   close(): Promise<void>;
   /** The reader went away (EPIPE): stop producing output. */
   readonly closed: boolean;
@@ -39,6 +41,7 @@ export function createLineWriter(stream: Writable): LineWriter {
       buffer += `${line}\n`;
       if (buffer.length >= FLUSH_BYTES) return flush();
     },
+    flush,
     async close() {
       await flush();
     },

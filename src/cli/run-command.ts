@@ -193,7 +193,9 @@ export async function runCommand(argv: readonly string[], io: CommandIo, env: No
         metrics,
         ...(deadLetter ? { deadLetter } : {}),
         onWindow: async (result: WindowResult) => {
+          // Flushed before the pipeline commits past the window's records: a crash cannot lose it.
           await writer?.write(JSON.stringify(result));
+          await writer?.flush();
           logger.debug({ window: result.window, start: result.start, groups: result.totals.length }, 'window closed');
         },
       },
