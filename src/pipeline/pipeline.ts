@@ -243,6 +243,9 @@ export async function startPipeline(options: PipelineOptions, deps: PipelineDeps
       const id = await pool.submit(item.partition, item.payload, item.format ?? null, item.owned ?? false);
       tracker.track(id, item.partition, item.position);
     },
+    announce(partitions: readonly string[]): void {
+      for (const partition of partitions) watermarks.register(partition);
+    },
     endPartition(partition: string): void {
       if ((inFlight.get(partition) ?? 0) === 0) watermarks.end(partition);
       else ending.add(partition);

@@ -24,6 +24,12 @@ export interface SourceSink {
   push(payload: SourcePayload): Promise<void>;
   /** No more payloads will come for this partition. */
   endPartition(partition: string): void;
+  /**
+   * These partitions are now being read (a Kafka assignment): each holds the watermark back until
+   * its first payload arrives or it goes idle, so a fast partition cannot close windows that a
+   * slower one still has records for.
+   */
+  announce(partitions: readonly string[]): void;
 }
 
 export interface SourceProgress {

@@ -27,6 +27,7 @@ export function recording(source: Source): { source: Source; pushes: PushRecord[
           events.push(`push ${payload.partition}`);
           return sink.push(payload);
         },
+        announce: (partitions: readonly string[]) => sink.announce(partitions),
         endPartition: (partition: string) => {
           events.push(`end ${partition}`);
           sink.endPartition(partition);

@@ -148,6 +148,7 @@ export function createKafkaSource(options: KafkaSourceOptions): Source {
         // Revoked partitions no longer hold the watermark back; their uncommitted records will be
         // read again by their new owner.
         for (const partition of assigned) if (!now.has(partition)) sink.endPartition(partition);
+        sink.announce([...now].filter((partition) => !assigned.has(partition)));
         assigned = now;
         logger.info({ partitions: [...now].sort() }, 'kafka partitions assigned');
       });
