@@ -10,7 +10,7 @@ import type { Admin, Consumer, Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import { VpcflowError } from '../../errors.js';
 import type { Source, SourceGauges, SourceRestore, SourceSink } from '../source.js';
-import { connectionError, createKafka, type KafkaConnection } from './client.js';
+import { checkBrokerCertificate, connectionError, createKafka, type KafkaConnection } from './client.js';
 
 export interface KafkaSourceOptions {
   connection: KafkaConnection;
@@ -32,6 +32,7 @@ interface CommitMetadata {
 
 const EMPTY = new Uint8Array(0);
 const key = (topic: string, partition: number): string => `${topic}/${partition}`;
+const topicOf = (partition: string): string => partition.slice(0, partition.lastIndexOf('/'));
 
 function parseMetadata(text: string | null): CommitMetadata | null {
   if (!text) return null;
@@ -55,6 +56,7 @@ export function createKafkaSource(options: KafkaSourceOptions): Source {
   let stopped = false;
   const committed = new Map<string, bigint>(); // next offset to read, as committed
   const highWatermarks = new Map<string, bigint>();
+  const lows = new Map<string, bigint>(); // log start offsets at start-up
   const ends = new Map<string, bigint>(); // with `once`: the next offset at start-up
   const consumedUpTo = new Map<string, bigint>();
   let assigned = new Set<string>();
@@ -95,6 +97,7 @@ export function createKafkaSource(options: KafkaSourceOptions): Source {
 
     async prepare(sourceGauges: SourceGauges): Promise<SourceRestore> {
       gauges = sourceGauges;
+      await checkBrokerCertificate(options.connection);
       const admin = kafka.admin();
       try {
         await admin.connect();
@@ -115,6 +118,7 @@ export function createKafkaSource(options: KafkaSourceOptions): Source {
           for (const o of await admin.fetchTopicOffsets(topic)) {
             const partition = key(topic, o.partition);
             highWatermarks.set(partition, BigInt(o.high));
+            lows.set(partition, BigInt(o.low));
             if (options.once) ends.set(partition, BigInt(o.high));
             reportLag(partition);
           }
@@ -143,16 +147,51 @@ export function createKafkaSource(options: KafkaSourceOptions): Source {
         lastFetch = Date.now();
       });
       c.on(c.events.CRASH, ({ payload }) => logger.error({ err: payload.error, restart: payload.restart }, 'kafka consumer crashed'));
+      // --once: a replica is done when the partitions assigned to it now have reached their ends.
+      // Where each starts is read from the group at its assignment (another replica may have
+      // committed since start-up), so a partition that has nothing left counts as done.
+      const starts = new Map<string, bigint>();
+      let finish: () => void = () => undefined;
+      const backfilled = new Promise<void>((resolve) => {
+        finish = resolve;
+      });
+      const finished = (): boolean => options.once && [...assigned].every((partition) => (consumedUpTo.get(partition) ?? starts.get(partition) ?? 0n) >= (ends.get(partition) ?? 0n));
+      let assignments = Promise.resolve();
       c.on(c.events.GROUP_JOIN, ({ payload }) => {
         const now = new Set(Object.entries(payload.memberAssignment).flatMap(([topic, partitions]) => partitions.map((p) => key(topic, p))));
         // Revoked partitions no longer hold the watermark back; their uncommitted records will be
         // read again by their new owner.
         for (const partition of assigned) if (!now.has(partition)) sink.endPartition(partition);
-        sink.announce([...now].filter((partition) => !assigned.has(partition)));
+        const added = [...now].filter((partition) => !assigned.has(partition));
+        sink.announce(added);
         assigned = now;
         logger.info({ partitions: [...now].sort() }, 'kafka partitions assigned');
+        if (options.once) {
+          assignments = assignments
+            .then(() => readStarts(added))
+            .then(
+              () => (finished() ? finish() : undefined),
+              (error: unknown) => logger.warn({ err: error }, 'could not read the group offsets of newly assigned partitions'),
+            );
+        }
       });
-      const finished = (): boolean => options.once && [...ends].every(([partition, end]) => (consumedUpTo.get(partition) ?? committed.get(partition) ?? 0n) >= end);
+      const readStarts = async (partitions: readonly string[]): Promise<void> => {
+        const admin = kafka.admin();
+        await admin.connect();
+        try {
+          for (const topic of new Set(partitions.map(topicOf))) {
+            const [offsets] = await admin.fetchOffsets({ groupId: options.groupId, topics: [topic] });
+            for (const p of offsets?.partitions ?? []) {
+              const partition = key(topic, p.partition);
+              if (!partitions.includes(partition)) continue;
+              const none = options.startPosition === 'latest' ? ends.get(partition) : lows.get(partition);
+              starts.set(partition, p.offset === '-1' ? (none ?? 0n) : BigInt(p.offset));
+            }
+          }
+        } finally {
+          await admin.disconnect().catch(() => undefined);
+        }
+      };
       try {
         await c.connect();
         await c.subscribe({ topics, fromBeginning: options.startPosition !== 'latest' });
@@ -161,14 +200,6 @@ export function createKafkaSource(options: KafkaSourceOptions): Source {
       }
       running = true;
       lastFetch = Date.now();
-      if (finished()) {
-        running = false;
-        return;
-      }
-      let finish: () => void = () => undefined;
-      const backfilled = new Promise<void>((resolve) => {
-        finish = resolve;
-      });
       await c.run({
         autoCommit: false,
         eachBatchAutoResolve: false,

@@ -49,7 +49,7 @@ describe('Kafka source: SASL_SSL with SCRAM', () => {
     expect(result.stderr).toMatch(/Check --kafka-username, VPCFLOW_KAFKA_PASSWORD and --kafka-sasl-mechanism/);
   });
 
-  it('fails fast with a clear error when TLS is off against the TLS port', async () => {
+  it('fails with a clear error, after the connection retries, when TLS is off against the TLS port', async () => {
     const begun = Date.now();
     const args = secureArgs('any-topic').filter((a, i, all) => a !== '--kafka-ca-file' && all[i - 1] !== '--kafka-ca-file');
     const result = await runCli(args, { env: { VPCFLOW_KAFKA_PASSWORD: sasl.password }, timeoutMs: 60_000 });
@@ -63,7 +63,7 @@ describe('Kafka source: SASL_SSL with SCRAM', () => {
     const args = secureArgs('any-topic').filter((a, i, all) => a !== '--kafka-ca-file' && all[i - 1] !== '--kafka-ca-file');
     const result = await runCli([...args, '--kafka-tls'], { env: { VPCFLOW_KAFKA_PASSWORD: sasl.password }, timeoutMs: 60_000 });
     expect(result.code).not.toBe(0);
-    expect(Date.now() - begun).toBeLessThan(45_000);
-    expect(result.stderr).toMatch(/cannot reach Kafka .*certificate.*Check the addresses, --kafka-tls and --kafka-ca-file/);
+    expect(Date.now() - begun).toBeLessThan(10_000);
+    expect(result.stderr).toMatch(new RegExp(`the TLS certificate of Kafka broker ${sasl.brokers[0]} is not trusted: self-signed certificate in certificate chain\\. Pass the CA that signed it with --kafka-ca-file`));
   });
 });
