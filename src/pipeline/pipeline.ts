@@ -94,6 +94,7 @@ export async function startPipeline(options: PipelineOptions, deps: PipelineDeps
   let closing: Promise<void> | null = null;
   let closeAgain = false;
   let incompleteFrom = Infinity;
+  let partialFrom = Infinity;
   const openWindows: number[][] = [];
 
   // A source that commits positions also stored how far windows had been emitted: windows up to
@@ -107,6 +108,9 @@ export async function startPipeline(options: PipelineOptions, deps: PipelineDeps
     options = { ...options, settings: { ...options.settings, closedThrough: restored.closedThrough } };
     closedUpTo = restored.closedThrough;
     logger.info({ closedThrough: new Date(restored.closedThrough * 1000).toISOString() }, 'resuming after windows emitted before the restart');
+  }
+  if (restored.partitions && restored.partitions.size > 0) {
+    options = { ...options, settings: { ...options.settings, emittedThrough: [...restored.partitions] } };
   }
   const module = await loadTokenizerModule();
   const pool = new WorkerPool({
@@ -171,13 +175,14 @@ export async function startPipeline(options: PipelineOptions, deps: PipelineDeps
     closedUpTo = upTo;
     for (const result of mergeWindows(partials, options.topK, options.pricePerGb)) {
       if (result.end > incompleteFrom) result.incomplete = true;
+      if (result.end > partialFrom) result.partial = true;
       publisher.window(result);
       summary.windows++;
       await deps.onWindow?.(result);
     }
     metrics.stageDuration.observe({ stage: 'close' }, (performance.now() - begun) / 1000);
-    const largest = sizes[sizes.length - 1]!;
-    const closedThrough = upTo === Infinity ? Infinity : upTo - (upTo % largest);
+    // Every window, of every size, ending at or before upTo has been emitted: that is the mark.
+    const closedThrough = upTo;
     const safe = tracker.advance(closedThrough);
     // Dead letters of the payloads being committed past are stored first.
     if (safe.size > 0 && source.commit) {
@@ -260,11 +265,18 @@ export async function startPipeline(options: PipelineOptions, deps: PipelineDeps
 
   const snapshot = (): RunSummary => ({ ...summary, late: { ...summary.late }, seconds: (now() - started) / 1000 });
 
-  async function shutdown(closeAll: boolean): Promise<RunSummary> {
+  /**
+   * Close: every window is emitted and every position committed (on a stop, windows the watermark
+   * has not reached are emitted as `partial`: their later records come in the next run's emission
+   * of the same window); abandon (the source failed): open windows are dropped, to be rebuilt by
+   * the replay from the committed positions.
+   */
+  async function shutdown(closeAll: boolean, early = false): Promise<RunSummary> {
     clearInterval(tick);
     await pool.drained();
     await closingDone();
     if (closeAll) {
+      if (early) partialFrom = closedUpTo;
       watermarks.endAll();
       scheduleClose();
       await closingDone();
@@ -315,7 +327,7 @@ export async function startPipeline(options: PipelineOptions, deps: PipelineDeps
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([running.catch(() => undefined), new Promise((resolve) => (timer = setTimeout(resolve, 5000)))]);
       clearTimeout(timer);
-      return shutdown(false);
+      return shutdown(true, true);
     },
   };
 }

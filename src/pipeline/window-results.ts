@@ -39,6 +39,8 @@ export interface WindowResult {
   estimated_cost?: Record<string, number>;
   /** A worker died while this window was open: its totals miss that worker's share. */
   incomplete?: boolean;
+  /** Emitted at a stop before the watermark reached it: records that come after the restart are in another emission of this window. */
+  partial?: boolean;
 }
 
 const PROTOCOL_NAMES: Record<number, string> = { 1: 'icmp', 6: 'tcp', 17: 'udp', 47: 'gre', 50: 'esp', 51: 'ah', 58: 'icmpv6', 132: 'sctp' };

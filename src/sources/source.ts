@@ -41,6 +41,12 @@ export interface SourceProgress {
 export interface SourceRestore {
   /** Windows ending at or before this were emitted before the restart (stored with the positions). */
   closedThrough: number;
+  /**
+   * The same mark per partition, where partitions carry their own (Kafka: replicas of a group
+   * commit their partitions with their own marks). Replayed records of a partition are late for
+   * windows up to its mark; `closedThrough` is then the lowest mark.
+   */
+  partitions?: ReadonlyMap<string, number>;
 }
 
 /** Gauges a source reports into (set by the pipeline). */

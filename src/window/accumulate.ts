@@ -4,7 +4,8 @@
  * Lateness is decided in-band, per partition, so it does not depend on timing: a record is late
  * for a window size when its window ends at or before its partition's watermark so far (highest
  * event time before it − out-of-orderness − allowed lateness), or when main has already closed
- * the window (an idle partition coming back, a replay).
+ * the window (an idle partition coming back, a replay), or when the window ends at or before the
+ * partition's restored mark (emitted, with this partition's records, before a restart).
  *
  * Per good record: event time, filter, group cell (action × protocol × status × direction ×
  * class, looked up from the address kinds marked in a pass before), then per window size its
@@ -77,13 +78,15 @@ export class Accumulator {
   readonly #settings: AccumulateSettings;
   readonly #processing = new Float64Array(CELLS * 3);
   readonly #partitionMax = new Map<string, number>();
+  readonly #emittedThrough: ReadonlyMap<string, number>;
   readonly #cache: WindowCache;
   /** Per-row scratch, sized for the largest batch (the tokenizer's maxRecords). */
   #srcKinds: Uint8Array;
   #dstKinds: Uint8Array;
   #rows: HeavyHitterRows;
 
-  constructor(store: WindowStore, classifier: Classifier, filter: RowFilter | null, settings: AccumulateSettings, maxRows: number) {
+  constructor(store: WindowStore, classifier: Classifier, filter: RowFilter | null, settings: AccumulateSettings, maxRows: number, emittedThrough: ReadonlyMap<string, number> = new Map()) {
+    this.#emittedThrough = emittedThrough;
     this.#store = store;
     this.#classifier = classifier;
     this.#filter = filter;
@@ -133,6 +136,8 @@ export class Accumulator {
     windows.length = 0;
     let maxEventTime = outcome.maxEventTime;
     let partitionMax = this.#partitionMax.get(partition) ?? -Infinity;
+    // Windows up to here already hold this partition's replayed records (emitted before a restart).
+    const emitted = this.#emittedThrough.get(partition) ?? -Infinity;
     const behind = this.#settings.outOfOrdernessSeconds + this.#settings.allowedLatenessSeconds;
     let lastWindowEnd = outcome.lastWindowEnd;
     let good = 0;
@@ -159,7 +164,7 @@ export class Accumulator {
       good++;
       rowWindow[row] = NO_WINDOW;
       if (time > maxEventTime) maxEventTime = time;
-      const lateThrough = partitionMax - behind;
+      const lateThrough = Math.max(partitionMax - behind, emitted);
       if (time > partitionMax) partitionMax = time;
       const action = actions === null ? 0 : actions[row]!;
       const logStatus = statuses === null ? 0 : statuses[row]!;

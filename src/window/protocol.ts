@@ -23,6 +23,8 @@ export interface WorkerSettings {
   maxLineBytes: number;
   /** Windows ending at or before this are already emitted (restored with committed positions). */
   closedThrough: number;
+  /** Per partition, windows ending at or before the mark already hold its replayed records. */
+  emittedThrough?: [partition: string, mark: number][];
   /** Send undecodable payloads back with their ack, for the dead-letter output. */
   deadLetters?: boolean;
 }

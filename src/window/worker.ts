@@ -37,6 +37,7 @@ const accumulator = new Accumulator(
     now: Date.now,
   },
   settings.maxRecordsPerBatch,
+  new Map(settings.emittedThrough ?? []),
 );
 
 const send = (message: FromWorker): void => port.postMessage(message);

@@ -51,8 +51,8 @@ export function mixedEntries(generator: FlowGenerator, count: number, perRecord 
   return entries;
 }
 
-/** Generated records in event-time order (no late ones), 20 per second of event time. */
-export const orderedGenerator = (seed: number): FlowGenerator => createFlowGenerator({ seed, recordsPerSecond: 20 });
+/** Generated records in event-time order (no late ones), by default 20 per second of event time. */
+export const orderedGenerator = (seed: number, recordsPerSecond = 20): FlowGenerator => createFlowGenerator({ seed, recordsPerSecond });
 
 export type Totals = Map<string, Map<string, [number, number, number]>>;
 

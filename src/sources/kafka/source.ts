@@ -57,9 +57,15 @@ export function createKafkaSource(options: KafkaSourceOptions): Source {
   const committed = new Map<string, bigint>(); // next offset to read, as committed
   const highWatermarks = new Map<string, bigint>();
   const lows = new Map<string, bigint>(); // log start offsets at start-up
+  const marks = new Map<string, number>(); // emitted-windows marks committed with the offsets
+  let watermarkMark = -Infinity; // the highest finite mark this run committed
   const ends = new Map<string, bigint>(); // with `once`: the next offset at start-up
   const consumedUpTo = new Map<string, bigint>();
   let assigned = new Set<string>();
+  let requestStop: () => void = () => undefined;
+  const stopRequested = new Promise<void>((resolve) => {
+    requestStop = resolve;
+  });
 
   const reportLag = (partition: string): void => {
     const high = highWatermarks.get(partition);
@@ -102,7 +108,6 @@ export function createKafkaSource(options: KafkaSourceOptions): Source {
       try {
         await admin.connect();
         topics = await resolveTopics(admin);
-        let closedThrough = -Infinity;
         for (const topic of topics) {
           const [groupOffsets] = await admin.fetchOffsets({ groupId: options.groupId, topics: [topic] });
           const withoutOffset: number[] = [];
@@ -112,7 +117,8 @@ export function createKafkaSource(options: KafkaSourceOptions): Source {
               continue;
             }
             committed.set(key(topic, p.partition), BigInt(p.offset));
-            closedThrough = Math.max(closedThrough, parseMetadata(p.metadata)?.closedThrough ?? -Infinity);
+            const mark = parseMetadata(p.metadata)?.closedThrough;
+            if (mark !== undefined && mark !== null) marks.set(key(topic, p.partition), mark);
           }
           if (options.startPosition instanceof Date) await seekToTime(admin, topic, options.startPosition, withoutOffset);
           for (const o of await admin.fetchTopicOffsets(topic)) {
@@ -123,7 +129,8 @@ export function createKafkaSource(options: KafkaSourceOptions): Source {
             reportLag(partition);
           }
         }
-        return { closedThrough };
+        // Replicas commit their own partitions with their own marks: each partition keeps its own.
+        return { closedThrough: marks.size > 0 ? Math.min(...marks.values()) : -Infinity, partitions: marks };
       } catch (error) {
         throw error instanceof VpcflowError ? error : connectionError(error, options.connection);
       } finally {
@@ -223,29 +230,37 @@ export function createKafkaSource(options: KafkaSourceOptions): Source {
           if (finished()) finish();
         },
       });
-      if (options.once) {
-        await Promise.race([backfilled, done]);
-        // Stay connected: the pipeline commits the final positions after closing every window.
-        c.pause(topics.map((topic) => ({ topic })));
-        for (const partition of ends.keys()) sink.endPartition(partition);
-        running = false;
-        return;
-      }
-      await done;
+      await Promise.race([options.once ? backfilled : new Promise<never>(() => undefined), done, stopRequested]);
+      // Stay in the group: the pipeline commits the final positions after closing every window,
+      // and only a member can commit. close() leaves.
+      c.pause(topics.map((topic) => ({ topic })));
+      if (options.once) for (const partition of ends.keys()) sink.endPartition(partition);
       running = false;
     },
 
     stop() {
       stopped = true;
-      void consumer?.stop();
+      requestStop();
     },
 
     async commit(positions: ReadonlyMap<string, string>, closedThrough: number): Promise<void> {
       if (!consumer) return;
-      const metadata = JSON.stringify({ closedThrough: Number.isFinite(closedThrough) ? closedThrough : null } satisfies Record<string, unknown>);
-      const entries = [...positions].map(([partition, offset]) => {
-        const at = partition.lastIndexOf('/');
-        return { topic: partition.slice(0, at), partition: Number(partition.slice(at + 1)), offset: (BigInt(offset) + 1n).toString(), metadata };
+      // The mark is how far the watermark closed windows. At the end (Infinity) every window was
+      // emitted, the later ones early: the mark stays where the watermark was, as a restart
+      // continuing from here would have it. A partition restored with a higher mark keeps it (its
+      // earlier owner emitted that far).
+      if (Number.isFinite(closedThrough)) watermarkMark = Math.max(watermarkMark, closedThrough);
+      const markOf = (partition: string): number | null => {
+        const mark = Math.max(watermarkMark, marks.get(partition) ?? -Infinity);
+        return Number.isFinite(mark) ? mark : null;
+      };
+      // A partition revoked by a rebalance belongs to its new owner: committing our older position
+      // would move its offset back under it.
+      const owned = [...positions].filter(([partition]) => assigned.has(partition));
+      if (owned.length === 0) return;
+      const entries = owned.map(([partition, offset]) => {
+        const metadata = JSON.stringify({ closedThrough: markOf(partition) } satisfies Record<string, unknown>);
+        return { topic: topicOf(partition), partition: Number(partition.slice(partition.lastIndexOf('/') + 1)), offset: (BigInt(offset) + 1n).toString(), metadata };
       });
       try {
         await consumer.commitOffsets(entries);
