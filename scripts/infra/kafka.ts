@@ -53,8 +53,13 @@ export interface KafkaResult {
   record: ServiceRecord | null;
 }
 
+export interface EnsureKafkaOptions {
+  /** Start on the existing data dir when it is formatted (a restart: topics and offsets survive). */
+  keepData?: boolean;
+}
+
 /** Reuses a broker that answers on the PLAINTEXT port, otherwise starts ours and waits until it serves requests. */
-export async function ensureKafka(config: InfraConfig, paths: InfraPaths, previous: ServiceRecord | undefined, log: Log): Promise<KafkaResult> {
+export async function ensureKafka(config: InfraConfig, paths: InfraPaths, previous: ServiceRecord | undefined, log: Log, options: EnsureKafkaOptions = {}): Promise<KafkaResult> {
   const { host } = config;
   const { port, saslSslPort } = config.kafka;
   const ours = previous && isOurs(previous.pid, KAFKA_MARKER) ? previous : undefined;
@@ -80,10 +85,13 @@ export async function ensureKafka(config: InfraConfig, paths: InfraPaths, previo
 
   // A fresh data dir per start: no leftover topics or offsets between runs, and format never
   // meets an already formatted directory.
-  rmSync(paths.kafka.data, { recursive: true, force: true });
-  mkdirSync(paths.kafka.data, { recursive: true });
+  const restart = options.keepData === true && existsSync(join(paths.kafka.data, 'meta.properties'));
+  if (!restart) {
+    rmSync(paths.kafka.data, { recursive: true, force: true });
+    mkdirSync(paths.kafka.data, { recursive: true });
+  }
   writeFileSync(paths.kafka.serverProperties, serverProperties(config, paths, tls));
-  await formatStorage(config, paths);
+  if (!restart) await formatStorage(config, paths);
 
   const pid = spawnDetached({
     command: javaBinary(),

@@ -47,3 +47,6 @@ export async function main(argv: readonly string[], io: CommandIo = processIo): 
 
 const status = await main(process.argv.slice(2));
 process.exitCode = status;
+// A finished command exits even if a client library left a timer behind (kafkajs reconnect
+// timers after a broker outage do); everything of ours is closed and flushed by now.
+setTimeout(() => process.exit(status), 1000).unref();

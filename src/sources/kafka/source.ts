@@ -47,7 +47,8 @@ function parseMetadata(text: string | null): CommitMetadata | null {
 export function createKafkaSource(options: KafkaSourceOptions): Source {
   const { logger } = options;
   const kafka: Kafka = createKafka(options.connection, logger);
-  const staleAfterMs = options.staleAfterMs ?? 20_000;
+  // An idle consumer still fetches every maxWaitTimeInMs (500 ms): 5 s without one is an outage.
+  const staleAfterMs = options.staleAfterMs ?? 5_000;
   let consumer: Consumer | null = null;
   let gauges: SourceGauges | null = null;
   let topics: string[] = [];
@@ -153,7 +154,10 @@ export function createKafkaSource(options: KafkaSourceOptions): Source {
       c.on(c.events.FETCH, () => {
         lastFetch = Date.now();
       });
-      c.on(c.events.CRASH, ({ payload }) => logger.error({ err: payload.error, restart: payload.restart }, 'kafka consumer crashed'));
+      c.on(c.events.CRASH, ({ payload }) => {
+        lastFetch = 0; // not ready until it fetches again
+        logger.error({ err: payload.error, restart: payload.restart }, 'kafka consumer crashed');
+      });
       // --once: a replica is done when the partitions assigned to it now have reached their ends.
       // Where each starts is read from the group at its assignment (another replica may have
       // committed since start-up), so a partition that has nothing left counts as done.
@@ -225,6 +229,7 @@ export function createKafkaSource(options: KafkaSourceOptions): Source {
             // Resolving moves the fetch position only; with autoCommit off nothing is committed here.
             resolveOffset(message.offset);
             consumedUpTo.set(partition, BigInt(message.offset) + 1n);
+            lastFetch = Date.now(); // a consumer held back by backpressure is still making progress
             if (++count % 200 === 0) await heartbeat();
           }
           if (finished()) finish();
