@@ -6,11 +6,12 @@
  * the pipeline, so fetching pauses. With `once`, the run ends when every partition has reached
  * the end it had at start-up.
  */
-import type { Admin, Consumer, Kafka } from 'kafkajs';
+import { PartitionAssigners, type Admin, type Consumer, type Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import { VpcflowError } from '../../errors.js';
 import type { Source, SourceGauges, SourceRestore, SourceSink } from '../source.js';
 import { checkBrokerCertificate, connectionError, createKafka, type KafkaConnection } from './client.js';
+import { stickyAssigner } from './sticky-assigner.js';
 
 export interface KafkaSourceOptions {
   connection: KafkaConnection;
@@ -142,7 +143,7 @@ export function createKafkaSource(options: KafkaSourceOptions): Source {
     async run(sink: SourceSink): Promise<void> {
       // An empty fetch is held by the broker this long; kafkajs's default (5 s) delayed every
       // --once run and every shutdown by up to 5 s.
-      const c = kafka.consumer({ groupId: options.groupId, maxWaitTimeInMs: 500, sessionTimeout: 30_000, heartbeatInterval: 3000, maxBytesPerPartition: 4 << 20, retry: { retries: 10 } });
+      const c = kafka.consumer({ groupId: options.groupId, partitionAssigners: [stickyAssigner(() => assigned), PartitionAssigners.roundRobin], maxWaitTimeInMs: 500, sessionTimeout: 30_000, heartbeatInterval: 3000, maxBytesPerPartition: 4 << 20, retry: { retries: 10 } });
       consumer = c;
       const done = new Promise<void>((resolve, reject) => {
         c.on(c.events.STOP, () => resolve());
@@ -173,6 +174,12 @@ export function createKafkaSource(options: KafkaSourceOptions): Source {
         // Revoked partitions no longer hold the watermark back; their uncommitted records will be
         // read again by their new owner.
         for (const partition of assigned) if (!now.has(partition)) sink.endPartition(partition);
+        // kafkajs restarts every partition from its committed offset after a rebalance; the ones
+        // we keep continue where we were (their records since the commit are ours already).
+        for (const partition of now) {
+          const next = consumedUpTo.get(partition);
+          if (assigned.has(partition) && next !== undefined) c.seek({ topic: topicOf(partition), partition: Number(partition.slice(partition.lastIndexOf('/') + 1)), offset: next.toString() });
+        }
         const added = [...now].filter((partition) => !assigned.has(partition));
         sink.announce(added);
         assigned = now;
