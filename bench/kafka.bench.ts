@@ -10,7 +10,7 @@ import { spawn } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Kafka, logLevel } from 'kafkajs';
-import { infraUp } from '../scripts/infra/index.js';
+import { infraDown, infraUp } from '../scripts/infra/index.js';
 import { createFlowGenerator } from '../src/generator/index.js';
 import { DEFAULT_FORMAT } from '../src/index.js';
 import { payloadOf, type Shape } from '../src/produce/shapes.js';
@@ -134,6 +134,8 @@ export async function kafkaBenchmark(records: number): Promise<KafkaResult> {
       consumeOnly: { seconds: baseline, recordsPerSecond: records / baseline },
     });
   }
+  // Stops only what infraUp started here: a broker that was already running stays.
+  await infraDown({ log: () => undefined });
   return { cores: availableParallelism(), shapes };
 }
 
