@@ -9,7 +9,7 @@ import type { InfraInfo } from '../../../scripts/infra/index.js';
 import type { FlowRecord } from '../../../src/generator/index.js';
 import { createKafkaSource, type KafkaSourceOptions } from '../../../src/sources/kafka/index.js';
 import type { Source } from '../../../src/sources/source.js';
-import { expectedTotals, type Entry } from '../../helpers/stream-totals.js';
+import { expectedTotals, type Entry, type Totals } from '../../helpers/stream-totals.js';
 
 export { FORMAT, mixedEntries, orderedGenerator, pipelineTotals, sorted, type Entry } from '../../helpers/stream-totals.js';
 
@@ -82,4 +82,58 @@ export function kafkaSource(infra: InfraInfo, topic: string, groupId: string, ov
     logger: pino({ level: process.env.VPCFLOW_TEST_LOG ?? 'silent' }),
     ...overrides,
   });
+}
+
+/** A group's committed offsets by partition (-1: none) and the highest emitted-windows mark in their metadata. */
+export interface GroupCommits {
+  offsets: Map<number, number>;
+  closedThrough: number;
+}
+
+export async function groupCommits(kafka: Kafka, topic: string, groupId: string): Promise<GroupCommits> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const [result] = await admin.fetchOffsets({ groupId, topics: [topic] });
+    const offsets = new Map<number, number>();
+    let closedThrough = -Infinity;
+    for (const p of result?.partitions ?? []) {
+      offsets.set(p.partition, Number(p.offset));
+      if (p.metadata) closedThrough = Math.max(closedThrough, (JSON.parse(p.metadata) as { closedThrough: number | null }).closedThrough ?? -Infinity);
+    }
+    return { offsets, closedThrough };
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** Flow records in the messages at offsets [from, to) of each partition (a fresh topic: offset = index in `placed`). */
+export function recordsBetween(placed: Placed, from: ReadonlyMap<number, number>, to: ReadonlyMap<number, number>, partitions: Iterable<number> = placed.keys()): number {
+  let records = 0;
+  for (const partition of partitions) {
+    const entries = placed.get(partition) ?? [];
+    records += entries.slice(Math.max(0, from.get(partition) ?? 0), to.get(partition) ?? entries.length).reduce((sum, e) => sum + e.flows.length, 0);
+  }
+  return records;
+}
+
+/** Messages written so far, by partition. */
+export const producedCounts = (placed: Placed): Map<number, number> => new Map([...placed].map(([partition, entries]) => [partition, entries.length]));
+
+/** Flow records in window totals (of every window size given). */
+export const flowsIn = (totals: Totals): number => [...totals.values()].reduce((sum, groups) => sum + [...groups.values()].reduce((s, g) => s + g[0], 0), 0);
+
+/** The 1-minute windows of `totals`. */
+export const oneMinuteWindows = (totals: Totals): Totals => new Map([...totals].filter(([id]) => id.startsWith('60:')));
+
+/** Window groups where `got` counts fewer flow records than `expected` (lost records), as readable lines. */
+export function missingFrom(expected: Totals, got: Totals): string[] {
+  const missing: string[] = [];
+  for (const [id, groups] of expected) {
+    for (const [group, [flows]] of groups) {
+      const have = got.get(id)?.get(group)?.[0] ?? 0;
+      if (have < flows) missing.push(`${id} ${group}: ${have} of ${flows}`);
+    }
+  }
+  return missing;
 }
