@@ -249,7 +249,12 @@ export async function startPipeline(options: PipelineOptions, deps: PipelineDeps
       tracker.track(id, item.partition, item.position);
     },
     announce(partitions: readonly string[]): void {
-      for (const partition of partitions) watermarks.register(partition);
+      for (const partition of partitions) {
+        watermarks.register(partition);
+        // Back after a rebalance: the source reads it again from its committed position, so
+        // positions tracked from our earlier ownership must not be committed over it.
+        tracker.drop(partition);
+      }
     },
     endPartition(partition: string): void {
       if ((inFlight.get(partition) ?? 0) === 0) watermarks.end(partition);
