@@ -21,6 +21,8 @@ export interface ExporterOptions {
   port: number;
   registry: Registry;
   ready: () => { ready: boolean; reason: string };
+  /** Brings batched values up to date before a scrape. */
+  beforeScrape?: () => void;
   /** TLS and basic auth; null or absent: plain HTTP, no auth. */
   webConfig?: WebConfig | null;
 }
@@ -43,6 +45,7 @@ async function respond(options: ExporterOptions, auth: BasicAuth | null, request
     return;
   }
   if (path === '/metrics') {
+    options.beforeScrape?.();
     const body = await options.registry.metrics();
     response.writeHead(200, { 'content-type': options.registry.contentType }).end(body);
   } else if (path === '/healthz') {

@@ -5,6 +5,7 @@
  */
 import { protocolName, type TopList, type WindowResult } from '../pipeline/window-results.js';
 import { STATUS_NAMES } from '../tokenizer/status.js';
+import type { TotalsGroup } from '../window/aggregators/groups.js';
 import type { AckMessage } from '../window/protocol.js';
 import { windowLabel } from '../window/time.js';
 import type { Metrics } from './registry.js';
@@ -17,6 +18,8 @@ export class MetricsPublisher {
   readonly #sizes: readonly number[];
   readonly #interfaceCap: number;
   readonly #interfaces = new Set<string>();
+  readonly #traffic = new Map<string, { group: TotalsGroup; flows: number; packets: number; bytes: number }>();
+  readonly #interfaceSums = new Map<string, number>();
   // Per gauge and window label, the label sets set for the latest window.
   readonly #series = new Map<LabelledGauge, Map<string, Labels[]>>();
 
@@ -45,19 +48,41 @@ export class MetricsPublisher {
     if (ack.droppedNoTime > 0) m.dropped.inc({ reason: 'no_event_time' }, ack.droppedNoTime);
     if (ack.droppedFuture > 0) m.dropped.inc({ reason: 'future' }, ack.droppedFuture);
     if (ack.droppedWindowCap > 0) m.dropped.inc({ reason: 'window_cap' }, ack.droppedWindowCap);
+    // Traffic counters are summed here and handed to prom-client by flush(): its label hashing
+    // per group and interface of every payload cost the main thread more than the rest of an ack.
     for (const group of ack.processing) {
-      const traffic = { action: group.action ?? 'none', protocol: protocolName(group.protocol), direction: group.direction, traffic_class: group.traffic_class };
-      m.flowRecords.inc({ action: group.action ?? 'none', log_status: group.log_status ?? 'none' }, group.flows);
-      if (group.bytes > 0) m.flowBytes.inc(traffic, group.bytes);
-      if (group.packets > 0) m.flowPackets.inc(traffic, group.packets);
-      if (group.log_status === 'SKIPDATA') m.skipdataRecords.inc(group.flows);
+      const key = `${group.action}|${group.protocol}|${group.log_status}|${group.direction}|${group.traffic_class}`;
+      let sums = this.#traffic.get(key);
+      if (!sums) {
+        sums = { group, flows: 0, packets: 0, bytes: 0 };
+        this.#traffic.set(key, sums);
+      }
+      sums.flows += group.flows;
+      sums.packets += group.packets;
+      sums.bytes += group.bytes;
     }
     for (const [id, bytes] of ack.interfaceBytes) {
       if (!this.#interfaces.has(id) && this.#interfaces.size < this.#interfaceCap) this.#interfaces.add(id);
-      m.interfaceBytes.inc({ interface: this.#interfaces.has(id) ? id : 'other' }, bytes);
+      const label = this.#interfaces.has(id) ? id : 'other';
+      this.#interfaceSums.set(label, (this.#interfaceSums.get(label) ?? 0) + bytes);
     }
     m.stageDuration.observe({ stage: 'decode' }, ack.seconds.decode);
     m.stageDuration.observe({ stage: 'process' }, ack.seconds.tokenize);
+  }
+
+  /** Hand the summed traffic counters to prom-client (each second, before a scrape, at the end). */
+  flush(): void {
+    const m = this.#metrics;
+    for (const { group, flows, packets, bytes } of this.#traffic.values()) {
+      const traffic = { action: group.action ?? 'none', protocol: protocolName(group.protocol), direction: group.direction, traffic_class: group.traffic_class };
+      m.flowRecords.inc({ action: group.action ?? 'none', log_status: group.log_status ?? 'none' }, flows);
+      if (bytes > 0) m.flowBytes.inc(traffic, bytes);
+      if (packets > 0) m.flowPackets.inc(traffic, packets);
+      if (group.log_status === 'SKIPDATA') m.skipdataRecords.inc(flows);
+    }
+    this.#traffic.clear();
+    for (const [label, bytes] of this.#interfaceSums) m.interfaceBytes.inc({ interface: label }, bytes);
+    this.#interfaceSums.clear();
   }
 
   /** Replace `gauge`'s series for `window` with `values`. */

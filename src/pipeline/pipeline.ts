@@ -217,6 +217,7 @@ export async function startPipeline(options: PipelineOptions, deps: PipelineDeps
         port: options.listen.port,
         registry: deps.registry,
         webConfig: options.listen.webConfig ?? null,
+        beforeScrape: () => publisher.flush(),
         ready: () => {
           if (!pool.allAlive) return { ready: false, reason: 'a window worker is restarting' };
           if (!source.ready) return { ready: false, reason: `source ${source.name} is not reading` };
@@ -226,6 +227,7 @@ export async function startPipeline(options: PipelineOptions, deps: PipelineDeps
     : null;
 
   const tick = setInterval(() => {
+    publisher.flush();
     const watermark = watermarks.current();
     if (Number.isFinite(watermark)) {
       metrics.watermark.set(watermark);
@@ -289,6 +291,7 @@ export async function startPipeline(options: PipelineOptions, deps: PipelineDeps
       summary.openWindowsDiscarded = openWindows.reduce((sum, counts) => sum + (counts ?? []).reduce((a, b) => a + b, 0), 0);
     }
     await pool.stop();
+    publisher.flush();
     await deps.deadLetter?.close();
     await source.close?.();
     await exporter?.close();
