@@ -250,6 +250,7 @@ export async function startPipeline(options: PipelineOptions, deps: PipelineDeps
       const id = await pool.submit(item.partition, item.payload, item.format ?? null, item.owned ?? false);
       tracker.track(id, item.partition, item.position);
     },
+    allocate: (size: number): Uint8Array => pool.buffers.take(size),
     announce(partitions: readonly string[]): void {
       for (const partition of partitions) {
         watermarks.register(partition);

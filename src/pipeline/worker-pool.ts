@@ -8,6 +8,7 @@ import { Worker } from 'node:worker_threads';
 import { VpcflowError } from '../errors.js';
 import type { AckMessage, BatchMessage, FromWorker, ToWorker, WorkerSettings } from '../window/protocol.js';
 import type { WindowPartial } from '../window/window-store.js';
+import { PayloadBuffers } from './payload-buffers.js';
 
 export interface PoolEvents {
   ack(message: AckMessage): void;
@@ -54,6 +55,8 @@ export class WorkerPool {
   readonly #barriers = new Map<number, { pending: Set<number>; partials: WindowPartial[]; resolve: (p: WindowPartial[]) => void }>();
   #stopping = false;
   restarts = 0;
+  /** Buffers for payloads, handed back by the workers with their acks. */
+  readonly buffers = new PayloadBuffers();
 
   constructor(options: PoolOptions) {
     this.#options = options;
@@ -124,6 +127,7 @@ export class WorkerPool {
           slot.inFlight.delete(message.id);
           slot.inFlightBytes -= entry.bytes;
         }
+        if (message.buffer) this.buffers.give(message.buffer);
         this.#options.events.ack(message);
         this.#wake(slot);
         return;
@@ -187,8 +191,7 @@ export class WorkerPool {
     slot.inFlightBytes += payload.length;
     // Transfer, never clone: cloning a view copies its whole underlying buffer. A payload the
     // source does not hand over (a view into a client's fetch buffer) is first copied out.
-    // (new Uint8Array(view) copies; Buffer#slice would not.)
-    const bytes = owned && payload.buffer instanceof ArrayBuffer ? payload : new Uint8Array(payload);
+    const bytes = owned && payload.buffer instanceof ArrayBuffer ? payload : this.#copy(payload);
     const message: BatchMessage = { type: 'batch', id, partition, payload: bytes, format };
     try {
       slot.worker.postMessage(message satisfies ToWorker, [bytes.buffer as ArrayBuffer]);
@@ -198,6 +201,12 @@ export class WorkerPool {
       throw error;
     }
     return id;
+  }
+
+  #copy(payload: Uint8Array): Uint8Array {
+    const copy = this.buffers.take(payload.length);
+    copy.set(payload);
+    return copy;
   }
 
   /** Whether payloads are still being processed. */

@@ -74,7 +74,7 @@ export function createFileSource(options: FileSourceOptions): Source {
         const counted = async function* (): AsyncGenerator<Uint8Array> {
           for await (const chunk of readChunks(file)) yield chunk;
         };
-        for await (const { payload, end } of linePayloads(counted(), options.payloadBytes, options.maxJsonBytes)) {
+        for await (const { payload, end } of linePayloads(counted(), options.payloadBytes, options.maxJsonBytes, (size) => sink.allocate(size))) {
           const partition = `file:${file}#${index % options.slices}`;
           used.add(partition);
           index++;

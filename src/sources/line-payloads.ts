@@ -4,8 +4,8 @@
  * starts with that header again, so every worker reads its slice with the file's format. A JSON
  * document (a CloudWatch Logs envelope saved to a file) is passed whole.
  *
- * Each payload is a fresh buffer filled once from the incoming chunks (one copy per byte), which
- * the pipeline then transfers to a worker without another.
+ * Each payload is a buffer of its own (from the pipeline, which reuses them) filled once from the
+ * incoming chunks (one copy per byte), which the pipeline then transfers to a worker without another.
  */
 import { startsJsonObject } from '../decode/detect.js';
 import { isHeaderLine } from '../format/format.js';
@@ -50,7 +50,13 @@ function nextNewline(parts: readonly Uint8Array[], from: number): number {
   return -1;
 }
 
-export async function* linePayloads(chunks: AsyncIterable<Uint8Array>, targetBytes: number, maxJsonBytes: number): AsyncGenerator<LinePayload> {
+/** Payloads of about `targetBytes`, each in a buffer from `allocate`. */
+export async function* linePayloads(
+  chunks: AsyncIterable<Uint8Array>,
+  targetBytes: number,
+  maxJsonBytes: number,
+  allocate: (size: number) => Uint8Array = (size) => new Uint8Array(size),
+): AsyncGenerator<LinePayload> {
   let parts: Uint8Array[] = [];
   let size = 0;
   let header: Uint8Array | null = null;
@@ -62,7 +68,7 @@ export async function* linePayloads(chunks: AsyncIterable<Uint8Array>, targetByt
   /** Move the first `end` bytes of the parts into a payload of their own. */
   const cut = (end: number): LinePayload => {
     const prefix = header !== null && emitted > 0 ? header : null;
-    const payload = new Uint8Array((prefix?.length ?? 0) + end);
+    const payload = allocate((prefix?.length ?? 0) + end);
     let at = 0;
     if (prefix) {
       payload.set(prefix);

@@ -22,6 +22,8 @@ export interface SourcePayload {
 export interface SourceSink {
   /** Hand over a payload. Resolves when the pipeline has room for more (backpressure). */
   push(payload: SourcePayload): Promise<void>;
+  /** A buffer for a payload the source fills and then pushes as `owned` (the pipeline reuses them). */
+  allocate(size: number): Uint8Array;
   /** No more payloads will come for this partition. */
   endPartition(partition: string): void;
   /**

@@ -30,7 +30,7 @@ export function createStdinSource(options: StdinSourceOptions): Source {
       ready = true;
       const used = new Set<string>();
       let index = 0;
-      for await (const { payload, end } of linePayloads(readChunks(STDIN, options.stdin), options.payloadBytes, options.maxJsonBytes)) {
+      for await (const { payload, end } of linePayloads(readChunks(STDIN, options.stdin), options.payloadBytes, options.maxJsonBytes, (size) => sink.allocate(size))) {
         const partition = `stdin#${index % options.slices}`;
         used.add(partition);
         index++;

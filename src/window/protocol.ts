@@ -71,6 +71,8 @@ export interface AckMessage {
   undecodable: string | null;
   /** The payload's bytes when undecodable and dead letters are on. */
   undecodablePayload?: Uint8Array;
+  /** Otherwise the payload's buffer, transferred back for main to reuse (payload-buffers.ts). */
+  buffer?: ArrayBuffer;
   seconds: { decode: number; tokenize: number };
   openWindows: number[];
 }

@@ -132,11 +132,12 @@ function handleBatch(message: BatchMessage): void {
     processing: accumulator.takeProcessing(),
     interfaceBytes: [...outcome.interfaceBytes],
     undecodable: undecodable.reason,
-    ...(undecodable.reason !== null && settings.deadLetters ? { undecodablePayload: message.payload } : {}),
+    ...(undecodable.reason !== null && settings.deadLetters ? { undecodablePayload: message.payload } : { buffer: message.payload.buffer as ArrayBuffer }),
     seconds: { decode: (decoded - started) / 1000, tokenize: (performance.now() - decoded) / 1000 },
     openWindows: settings.windowSizes.map((_, s) => store.openCount(s)),
   };
-  send(ack);
+  // The payload's bytes go back either way: as the dead letter, or for reuse.
+  port.postMessage(ack satisfies FromWorker, [message.payload.buffer as ArrayBuffer]);
 }
 
 port.on('message', (message: ToWorker) => {

@@ -28,6 +28,7 @@ export function recording(source: Source): { source: Source; pushes: PushRecord[
           return sink.push(payload);
         },
         announce: (partitions: readonly string[]) => sink.announce(partitions),
+        allocate: (size: number) => sink.allocate(size),
         endPartition: (partition: string) => {
           events.push(`end ${partition}`);
           sink.endPartition(partition);
