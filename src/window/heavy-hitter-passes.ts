@@ -46,6 +46,8 @@ export function heavyHitterRows(maxRows: number): HeavyHitterRows {
 
 /** Bytes per interface id of one batch (ids are dictionary ids of the batch); zero between uses. */
 let interfaceSums = new Float64Array(0);
+/** Summary key per interface id of one batch, valid where the batch's text of the id is known. */
+let interfaceKeys = new Float64Array(0);
 
 /** A 52-bit key for an IPv6 address (collisions need ~2^26 distinct addresses in one window). */
 function ipv6Key(words: Uint32Array, at: number): number {
@@ -187,6 +189,9 @@ function addInterfaces(batch: RecordBatch, staging: HeavyHitterRows, ids: Uint32
   const size = batch.dictionarySize + 1;
   if (interfaceSums.length < size) interfaceSums = new Float64Array(size * 2);
   const sums = interfaceSums;
+  // Each id's text and key, made once per batch: decoding the text is most of the cost here.
+  const texts: (string | undefined)[] = [];
+  const keys = interfaceKeys.length < size ? (interfaceKeys = new Float64Array(size * 2)) : interfaceKeys;
   const { order, runs, windows } = staging;
   for (let w = 0; w < windows.length; w++) {
     sumRun(order, runs[w]!, runs[w + 1]!, ids, byteWords, byteValid, sums);
@@ -195,8 +200,9 @@ function addInterfaces(batch: RecordBatch, staging: HeavyHitterRows, ids: Uint32
       const bytes = sums[id]!;
       if (bytes === 0) continue;
       sums[id] = 0;
-      const text = batch.text(id);
-      const entry = interfaces.add(textKey(text), 0, bytes);
+      let text = texts[id];
+      if (text === undefined) keys[id] = textKey((text = texts[id] = batch.text(id)));
+      const entry = interfaces.add(keys[id]!, 0, bytes);
       if (interfaces.unlabelled(entry)) interfaces.setLabel(entry, text);
     }
   }
@@ -205,7 +211,7 @@ function addInterfaces(batch: RecordBatch, staging: HeavyHitterRows, ids: Uint32
     const bytes = sums[id]!;
     if (bytes === 0) continue;
     sums[id] = 0;
-    const text = batch.text(id);
+    const text = (texts[id] ??= batch.text(id));
     bytesById.set(text, (bytesById.get(text) ?? 0) + bytes);
   }
 }
