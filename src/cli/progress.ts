@@ -36,6 +36,7 @@ export function summaryTable(summary: RunSummary): string {
     ['elapsed', `${summary.seconds.toFixed(1)} s (${(summary.records / Math.max(summary.seconds, 1e-9) / 1e6).toFixed(2)} M records/s)`],
   ];
   if (summary.workerRestarts > 0) rows.push(['worker restarts', String(summary.workerRestarts)]);
+  if (summary.inputErrors > 0) rows.push(['inputs not read to the end', String(summary.inputErrors)]);
   const width = Math.max(...rows.map(([k]) => k.length));
   return rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join('\n');
 }

@@ -234,6 +234,10 @@ export async function runCommand(argv: readonly string[], io: CommandIo, env: No
   await writer?.close();
   logger.info({ summary }, 'vpcflow stopped');
   if (showProgress || config.once) io.stderr.write(`${summaryTable(summary)}\n`);
+  // A source that failed (a consumer that crashed for good) or an input not read to its end fails
+  // the run, so scripts and orchestrators notice; the summary above says what was read.
+  if (pipeline.failure) io.stderr.write(`vpcflow run: ${pipeline.failure.message}\n`);
+  if (summary.inputErrors > 0) io.stderr.write(`vpcflow run: ${summary.inputErrors} input(s) could not be read to their end; the errors above name them\n`);
   logger.flush();
-  return 0;
+  return pipeline.failure || summary.inputErrors > 0 ? 1 : 0;
 }

@@ -9,6 +9,11 @@ export function isGzip(bytes: Uint8Array): boolean {
   return bytes.length >= 2 && bytes[0] === GZIP_MAGIC_0 && bytes[1] === GZIP_MAGIC_1;
 }
 
+/** Whether a file is Apache Parquet (AWS delivers flow logs to S3 as Parquet when asked to): it starts with "PAR1". */
+export function isParquet(bytes: Uint8Array): boolean {
+  return bytes.length >= 4 && bytes[0] === 0x50 && bytes[1] === 0x41 && bytes[2] === 0x52 && bytes[3] === 0x31;
+}
+
 /** Whether the first byte that is not whitespace opens a JSON object. */
 export function startsJsonObject(bytes: Uint8Array): boolean {
   for (const byte of bytes) {

@@ -56,6 +56,7 @@ export const METRICS = {
   queueBytes: { name: 'vpcflow_worker_queue_bytes', type: 'gauge', help: 'Payload bytes waiting in or being processed by each worker.', labels: ['worker'] },
   queuePayloads: { name: 'vpcflow_worker_queue_payloads', type: 'gauge', help: 'Payloads waiting in or being processed by each worker.', labels: ['worker'] },
   workerRestarts: { name: 'vpcflow_worker_restarts_total', type: 'counter', help: 'Workers that died and were restarted.', labels: [] },
+  inputErrors: { name: 'vpcflow_input_errors_total', type: 'counter', help: 'Inputs (files, standard input) that could not be read to their end, e.g. truncated gzip; what was read before them counts.', labels: [] },
 } as const satisfies Record<string, MetricSpec>;
 
 export type MetricKey = keyof typeof METRICS;

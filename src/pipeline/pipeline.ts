@@ -63,6 +63,8 @@ export interface RunSummary {
   dropped: number;
   windows: number;
   workerRestarts: number;
+  /** Inputs that could not be read to their end (SourceSink.inputFailed). */
+  inputErrors: number;
   openWindowsDiscarded: number;
   seconds: number;
 }
@@ -71,8 +73,10 @@ export interface Pipeline {
   readonly exporterUrl: string | null;
   /** The window workers (tests kill one to check recovery). */
   readonly pool: Pick<WorkerPool, 'kill' | 'size'>;
-  /** Resolves when the source has ended (with --once) or stop() finished. */
+  /** Resolves when the source has ended (with --once), failed, or stop() finished. */
   readonly done: Promise<RunSummary>;
+  /** Why the source failed, once it has (the run then ends without closing its open windows). */
+  readonly failure: Error | null;
   readonly ready: boolean;
   summary(): RunSummary;
   stop(reason: string): Promise<RunSummary>;
@@ -89,7 +93,7 @@ export async function startPipeline(options: PipelineOptions, deps: PipelineDeps
   const tracker = new CommitTracker<string>();
   const inFlight = new Map<string, number>();
   const ending = new Set<string>();
-  const summary: RunSummary = { payloads: 0, payloadBytes: 0, records: 0, good: 0, errors: 0, filtered: 0, late: {}, dropped: 0, windows: 0, workerRestarts: 0, openWindowsDiscarded: 0, seconds: 0 };
+  const summary: RunSummary = { payloads: 0, payloadBytes: 0, records: 0, good: 0, errors: 0, filtered: 0, late: {}, dropped: 0, windows: 0, workerRestarts: 0, inputErrors: 0, openWindowsDiscarded: 0, seconds: 0 };
   let closedUpTo = options.settings.closedThrough;
   let closing: Promise<void> | null = null;
   let closeAgain = false;
@@ -251,6 +255,11 @@ export async function startPipeline(options: PipelineOptions, deps: PipelineDeps
       tracker.track(id, item.partition, item.position);
     },
     allocate: (size: number): Uint8Array => pool.buffers.take(size),
+    inputFailed(input: string, error: Error): void {
+      summary.inputErrors++;
+      metrics.inputErrors.inc();
+      logger.error({ err: error, input }, `${error.message}; going on with the next input`);
+    },
     announce(partitions: readonly string[]): void {
       for (const partition of partitions) {
         watermarks.register(partition);
@@ -301,6 +310,7 @@ export async function startPipeline(options: PipelineOptions, deps: PipelineDeps
     return result;
   }
 
+  let failure: Error | null = null;
   const running = source.run(sink).then(
     async () => {
       if (stopping) return;
@@ -310,6 +320,7 @@ export async function startPipeline(options: PipelineOptions, deps: PipelineDeps
       }
     },
     async (error: unknown) => {
+      failure = error instanceof Error ? error : new Error(String(error));
       logger.error({ err: error }, `source ${source.name} failed`);
       if (!stopping) {
         stopping = true;
@@ -324,6 +335,9 @@ export async function startPipeline(options: PipelineOptions, deps: PipelineDeps
     exporterUrl: exporter?.url ?? null,
     pool,
     done,
+    get failure() {
+      return failure;
+    },
     get ready() {
       return source.ready && pool.allAlive;
     },

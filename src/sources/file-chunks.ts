@@ -5,7 +5,7 @@
 import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import { isGzip } from '../decode/detect.js';
+import { isGzip, isParquet } from '../decode/detect.js';
 import { VpcflowError } from '../errors.js';
 
 export const STDIN = '-';
@@ -39,6 +39,15 @@ export async function* readChunks(path: string, stdin: Readable = process.stdin)
     throw new VpcflowError('VPCFLOW_INPUT_UNREADABLE', `cannot read ${path === STDIN ? 'standard input' : path}: ${(cause as Error).message}`, { cause, context: { path } });
   }
   if (first.done) return;
+  if (isParquet(first.value)) {
+    // Read as text, its bytes would be one bad record after another.
+    const name = path === STDIN ? 'standard input' : path;
+    throw new VpcflowError(
+      'VPCFLOW_INPUT_UNREADABLE',
+      `${name} is a Parquet file; vpcflow reads flow logs in AWS's text format (plain or gzip). Deliver the flow log to S3 as text (file format "plain-text"), or convert the file first, e.g. with DuckDB: COPY (FROM '${name}') TO 'flows.log' (DELIMITER ' ', HEADER, NULLSTR '-')`,
+      { context: { path } },
+    );
+  }
   if (isGzip(first.value)) {
     try {
       yield* gunzipped(first.value, iterator);

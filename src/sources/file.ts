@@ -9,16 +9,11 @@ import { stat } from 'node:fs/promises';
 import { glob } from 'tinyglobby';
 import { VpcflowError } from '../errors.js';
 import { readChunks } from './file-chunks.js';
-import { linePayloads } from './line-payloads.js';
+import { pushSlices, type SliceOptions } from './slices.js';
 import type { Source, SourceProgress, SourceSink } from './source.js';
 
-export interface FileSourceOptions {
+export interface FileSourceOptions extends SliceOptions {
   inputs: readonly string[];
-  /** Payload size to aim for. */
-  payloadBytes: number;
-  /** Partitions each file is sliced into (payload i goes to slice i mod slices). */
-  slices: number;
-  maxJsonBytes: number;
 }
 
 // AWS names delivered files <account>_vpcflowlogs_<region>_<flow log id>_<yyyymmddThhmmZ>_<hash>.log.gz
@@ -69,20 +64,8 @@ export function createFileSource(options: FileSourceOptions): Source {
       ready = true;
       for (const file of files) {
         if (stopped) break;
-        const used = new Set<string>();
-        let index = 0;
-        const counted = async function* (): AsyncGenerator<Uint8Array> {
-          for await (const chunk of readChunks(file)) yield chunk;
-        };
-        for await (const { payload, end } of linePayloads(counted(), options.payloadBytes, options.maxJsonBytes, (size) => sink.allocate(size))) {
-          const partition = `file:${file}#${index % options.slices}`;
-          used.add(partition);
-          index++;
-          await sink.push({ partition, position: String(end), payload, owned: true });
-          if (stopped) break;
-        }
+        await pushSlices(file, `file:${file}`, readChunks(file), options, sink, () => stopped);
         bytes += (await stat(file)).size;
-        for (const partition of used) sink.endPartition(partition);
       }
       ready = false;
     },

@@ -90,24 +90,31 @@ export async function* linePayloads(
     return { payload, end: consumed };
   };
 
-  for await (const chunk of chunks) {
-    parts.push(chunk);
-    size += chunk.length;
-    if (!sniffed) {
-      const newline = nextNewline(parts, 0);
-      if (newline < 0 && size < targetBytes) continue;
-      sniffed = true;
-      const head = Buffer.concat(parts, Math.min(size, newline < 0 ? size : newline + 1));
-      json = startsJsonObject(head);
-      if (!json && isHeaderLine(decoder.decode(head))) header = head;
+  try {
+    for await (const chunk of chunks) {
+      parts.push(chunk);
+      size += chunk.length;
+      if (!sniffed) {
+        const newline = nextNewline(parts, 0);
+        if (newline < 0 && size < targetBytes) continue;
+        sniffed = true;
+        const head = Buffer.concat(parts, Math.min(size, newline < 0 ? size : newline + 1));
+        json = startsJsonObject(head);
+        if (!json && isHeaderLine(decoder.decode(head))) header = head;
+      }
+      if (json && size <= maxJsonBytes) continue;
+      while (size >= targetBytes) {
+        const last = lastNewline(parts, targetBytes);
+        const next = last >= 0 ? last : nextNewline(parts, targetBytes);
+        if (next < 0 && size < MAX_OPEN_LINE_BYTES) break; // one long line, still open
+        yield cut(next < 0 ? size : next + 1);
+      }
     }
-    if (json && size <= maxJsonBytes) continue;
-    while (size >= targetBytes) {
-      const last = lastNewline(parts, targetBytes);
-      const next = last >= 0 ? last : nextNewline(parts, targetBytes);
-      if (next < 0 && size < MAX_OPEN_LINE_BYTES) break; // one long line, still open
-      yield cut(next < 0 ? size : next + 1);
-    }
+  } catch (error) {
+    // Input that breaks off (a truncated gzip file) still yields what was read before the break:
+    // its complete lines count, and the cut-off last one is reported as a bad record.
+    if (size > 0) yield cut(size);
+    throw error;
   }
   if (size > 0) yield cut(size);
   parts = [];

@@ -24,6 +24,11 @@ export interface SourceSink {
   push(payload: SourcePayload): Promise<void>;
   /** A buffer for a payload the source fills and then pushes as `owned` (the pipeline reuses them). */
   allocate(size: number): Uint8Array;
+  /**
+   * An input (a file, standard input) could not be read to its end: what was pushed before counts,
+   * the source goes on with its next input, and the run ends with an error status.
+   */
+  inputFailed(input: string, error: Error): void;
   /** No more payloads will come for this partition. */
   endPartition(partition: string): void;
   /**

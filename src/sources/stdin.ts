@@ -3,13 +3,10 @@
  */
 import type { Readable } from 'node:stream';
 import { readChunks, STDIN } from './file-chunks.js';
-import { linePayloads } from './line-payloads.js';
+import { pushSlices, type SliceOptions } from './slices.js';
 import type { Source, SourceSink } from './source.js';
 
-export interface StdinSourceOptions {
-  payloadBytes: number;
-  slices: number;
-  maxJsonBytes: number;
+export interface StdinSourceOptions extends SliceOptions {
   stdin?: Readable;
 }
 
@@ -28,17 +25,7 @@ export function createStdinSource(options: StdinSourceOptions): Source {
     },
     async run(sink: SourceSink) {
       ready = true;
-      const used = new Set<string>();
-      let index = 0;
-      for await (const { payload, end } of linePayloads(readChunks(STDIN, options.stdin), options.payloadBytes, options.maxJsonBytes, (size) => sink.allocate(size))) {
-        const partition = `stdin#${index % options.slices}`;
-        used.add(partition);
-        index++;
-        bytes = end;
-        await sink.push({ partition, position: String(end), payload, owned: true });
-        if (stopped) break;
-      }
-      for (const partition of used) sink.endPartition(partition);
+      await pushSlices('standard input', 'stdin', readChunks(STDIN, options.stdin), options, sink, () => stopped, (end) => (bytes = end));
       ready = false;
     },
   };

@@ -1,6 +1,7 @@
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { constants, gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { parseFormat } from '../../src/format/format.js';
 import { writeFlowLogFile } from '../../src/generator/index.js';
@@ -29,6 +30,36 @@ describe('vpcflow run', () => {
     expect(flows(oneMinute) + (summary.summary.late['1m'] ?? 0)).toBe(records);
     expect(flows(windows.filter((w) => w.window === '10m')) + (summary.summary.late['10m'] ?? 0)).toBe(records);
   }, 150_000);
+
+  it('reads what it can of a truncated gzip file, names it and a Parquet file, goes on with the other files and exits 1', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'vpcflow-bad-inputs-'));
+    const logs = join(dir, 'logs');
+    await mkdir(logs);
+    const good = 30_000;
+    await writeFlowLogFile(join(logs, 'a-good.log.gz'), { records: good, format: parseFormat('default'), gzip: true, header: true, recordsPerSecond: 200, seed: 1 });
+    const whole = join(dir, 'whole.log.gz');
+    await writeFlowLogFile(whole, { records: 30_000, format: parseFormat('default'), gzip: true, header: true, recordsPerSecond: 200, seed: 2 });
+    const compressed = await readFile(whole);
+    const truncated = compressed.subarray(0, Math.floor(compressed.length / 2));
+    await writeFile(join(logs, 'b-truncated.log.gz'), truncated);
+    await writeFile(join(logs, 'c-flows.log.parquet'), Buffer.concat([Buffer.from('PAR1'), Buffer.alloc(200, 7), Buffer.from('PAR1')]));
+    // What gunzip recovers before the break, by zlib on its own: every complete line after the header is a record.
+    const recovered = gunzipSync(truncated, { finishFlush: constants.Z_SYNC_FLUSH }).toString('latin1');
+    const completeLines = recovered.slice(0, recovered.lastIndexOf('\n') + 1).split('\n').length - 2;
+    const out = join(dir, 'windows.jsonl');
+    const result = await runCli(['run', '--input', logs, '--once', '--windows', '1m', '--windows-out', out, '--listen', 'none', '--log-format', 'json', '--progress', 'off'], { timeoutMs: 60_000 });
+    expect(result.code, result.stderr.slice(-2000)).toBe(1);
+    expect(result.stderr).toMatch(/b-truncated\.log\.gz: unexpected end of file \(is the gzip file truncated\?\); going on with the next input/);
+    expect(result.stderr).toMatch(/c-flows\.log\.parquet is a Parquet file; .*plain-text/);
+    expect(result.stderr).toMatch(/vpcflow run: 2 input\(s\) could not be read to their end/);
+    const summary = (JSON.parse(result.stderr.split('\n').find((l) => l.includes('"vpcflow stopped"'))!) as { summary: { good: number; errors: number; inputErrors: number; late: Record<string, number> } }).summary;
+    expect(summary.inputErrors).toBe(2);
+    expect(summary.good).toBe(good + completeLines);
+    // The line the break cut off is a bad record, unless the break fell at a line end.
+    expect(summary.errors).toBeLessThanOrEqual(1);
+    const windows = (await readFile(out, 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as { totals: { flows: number }[] });
+    expect(windows.flatMap((w) => w.totals).reduce((sum, g) => sum + g.flows, 0) + (summary.late['1m'] ?? 0)).toBe(good + completeLines);
+  }, 90_000);
 
   it('serves /metrics, /healthz and /readyz on the demo feed, and exits 0 on SIGTERM', async () => {
     const { child, url } = await startCli(['run', '--listen', '127.0.0.1:0', '--log-format', 'json', '--demo-rate', '3000', '--windows', '10s,1m', '--out-of-orderness', '60s', '--allowed-lateness', '1s']);

@@ -29,6 +29,7 @@ export function recording(source: Source): { source: Source; pushes: PushRecord[
         },
         announce: (partitions: readonly string[]) => sink.announce(partitions),
         allocate: (size: number) => sink.allocate(size),
+        inputFailed: (input: string, error: Error) => sink.inputFailed(input, error),
         endPartition: (partition: string) => {
           events.push(`end ${partition}`);
           sink.endPartition(partition);
