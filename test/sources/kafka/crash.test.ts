@@ -5,14 +5,13 @@
  * exact; every later window comes from the second run, exact (the first may have emitted it too,
  * after its last commit: those are the duplicates, counted and bounded by the uncommitted tail).
  */
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import type { WindowResult } from '../../../src/pipeline/window-results.js';
 import { exited, runCli, startCli } from '../../helpers/cli.js';
 import type { Totals } from '../../helpers/stream-totals.js';
-import { createTopic, deleteTopic, expectedPartitionTotals, flowsIn, groupCommits, missingFrom, mixedEntries, oneMinuteWindows, orderedGenerator, pipelineTotals, producedCounts, recordsBetween, sendEntries, sorted, testKafka, uniqueName, type GroupCommits, type Placed } from './helpers.js';
+import { createTopic, deleteTopic, expectedPartitionTotals, flowsIn, groupCommits, missingFrom, mixedEntries, oneMinuteWindows, orderedGenerator, pipelineTotals, producedCounts, recordsBetween, sendEntries, sleep, sorted, testKafka, uniqueName, windowsOf, type GroupCommits, type Placed } from './helpers.js';
 
 const infra = inject('infra');
 const kafka = testKafka(infra);
@@ -20,13 +19,6 @@ const topics: string[] = [];
 afterAll(async () => {
   for (const topic of topics) await deleteTopic(kafka, topic);
 });
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-const windowsOf = async (path: string): Promise<WindowResult[]> =>
-  (await readFile(path, 'utf8').catch(() => ''))
-    .split('\n')
-    .filter((line) => line !== '')
-    .map((line) => JSON.parse(line) as WindowResult);
 
 describe('Kafka source: kill -9 and restart', () => {
   it('loses no record; duplicates come only from the uncommitted tail', { timeout: 120_000 }, async () => {

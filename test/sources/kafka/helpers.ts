@@ -3,10 +3,12 @@
  * to a chosen partition and remembers the order (so the oracle can follow each partition), and the
  * Kafka source configured as the CLI would.
  */
-import { Kafka, logLevel, type Producer } from 'kafkajs';
+import { readFile } from 'node:fs/promises';
+import { AssignerProtocol, Kafka, logLevel, type Producer } from 'kafkajs';
 import { pino } from 'pino';
 import type { InfraInfo } from '../../../scripts/infra/index.js';
 import type { FlowRecord } from '../../../src/generator/index.js';
+import type { WindowResult } from '../../../src/pipeline/window-results.js';
 import { createKafkaSource, type KafkaSourceOptions } from '../../../src/sources/kafka/index.js';
 import type { Source } from '../../../src/sources/source.js';
 import { expectedTotals, type Entry, type Totals } from '../../helpers/stream-totals.js';
@@ -46,16 +48,18 @@ export async function deleteTopic(kafka: Kafka, topic: string): Promise<void> {
 export type Placed = Map<number, Entry[]>;
 
 /**
- * Writes `entries` round-robin over `partitions` partitions (entry i to partition i % partitions),
- * in order, in sends under the broker's 1 MB batch limit; returns where each went.
+ * Writes `entries` round-robin over `partitions` (a count: entry i to partition i % partitions; or
+ * a list: entry i to its i % length-th partition), in order, in sends under the broker's 1 MB
+ * batch limit; returns where each went.
  */
-export async function sendEntries(producer: Producer, topic: string, partitions: number, entries: readonly Entry[], placed: Placed = new Map()): Promise<Placed> {
+export async function sendEntries(producer: Producer, topic: string, partitions: number | readonly number[], entries: readonly Entry[], placed: Placed = new Map()): Promise<Placed> {
+  const targets = typeof partitions === 'number' ? Array.from({ length: partitions }, (_, p) => p) : partitions;
   let at = 0;
   while (at < entries.length) {
     const messages: { partition: number; value: Buffer }[] = [];
     let bytes = 0;
     while (at < entries.length && (messages.length === 0 || bytes + entries[at]!.data.length < 900_000)) {
-      const partition = at % partitions;
+      const partition = targets[at % targets.length]!;
       const entry = entries[at++]!;
       bytes += entry.data.length;
       messages.push({ partition, value: Buffer.from(entry.data.buffer, entry.data.byteOffset, entry.data.length) });
@@ -84,9 +88,10 @@ export function kafkaSource(infra: InfraInfo, topic: string, groupId: string, ov
   });
 }
 
-/** A group's committed offsets by partition (-1: none) and the highest emitted-windows mark in their metadata. */
+/** A group's committed offsets by partition (-1: none) and the emitted-windows marks in their metadata (by partition, and the highest). */
 export interface GroupCommits {
   offsets: Map<number, number>;
+  marks: Map<number, number>;
   closedThrough: number;
 }
 
@@ -96,12 +101,13 @@ export async function groupCommits(kafka: Kafka, topic: string, groupId: string)
   try {
     const [result] = await admin.fetchOffsets({ groupId, topics: [topic] });
     const offsets = new Map<number, number>();
-    let closedThrough = -Infinity;
+    const marks = new Map<number, number>();
     for (const p of result?.partitions ?? []) {
       offsets.set(p.partition, Number(p.offset));
-      if (p.metadata) closedThrough = Math.max(closedThrough, (JSON.parse(p.metadata) as { closedThrough: number | null }).closedThrough ?? -Infinity);
+      const mark = p.metadata ? (JSON.parse(p.metadata) as { closedThrough: number | null }).closedThrough ?? null : null;
+      if (mark !== null) marks.set(p.partition, mark);
     }
-    return { offsets, closedThrough };
+    return { offsets, marks, closedThrough: Math.max(-Infinity, ...marks.values()) };
   } finally {
     await admin.disconnect();
   }
@@ -136,4 +142,55 @@ export function missingFrom(expected: Totals, got: Totals): string[] {
     }
   }
   return missing;
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Polls `check` every 200 ms until it gives a value (not null or false). */
+export async function until<T>(what: string, check: () => Promise<T | null | false>, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const result = await check();
+    if (result !== null && result !== false) return result;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(200);
+  }
+}
+
+/** The members of a stable group and which member owns each partition (null while it rebalances). */
+export async function membership(kafka: Kafka, group: string, topic: string): Promise<{ members: number; owners: Map<number, string> } | null> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const [description] = (await admin.describeGroups([group])).groups;
+    if (description?.state !== 'Stable') return null;
+    const owners = new Map<number, string>();
+    for (const member of description.members) {
+      for (const partition of AssignerProtocol.MemberAssignment.decode(member.memberAssignment)?.assignment[topic] ?? []) owners.set(partition, member.memberId);
+    }
+    return { members: description.members.length, owners };
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** Waits for a stable group of `members` members; returns the owner of each partition. */
+export const stableWith = async (kafka: Kafka, group: string, topic: string, members: number): Promise<Map<number, string>> =>
+  until(`${members} replicas in a stable group`, async () => {
+    const now = await membership(kafka, group, topic);
+    return now?.members === members ? now.owners : null;
+  });
+
+/** The windows a `vpcflow run --windows-out` wrote (none when it wrote no file). */
+export const windowsOf = async (path: string): Promise<WindowResult[]> =>
+  (await readFile(path, 'utf8').catch(() => ''))
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => JSON.parse(line) as WindowResult);
+
+/** A sample's value on a running vpcflow's /metrics (`name` with its labels, as exposed), 0 when absent. */
+export async function metric(url: string, sample: string): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const line = text.split('\n').find((l) => l.startsWith(`${sample} `));
+  return line === undefined ? 0 : Number(line.slice(sample.length + 1));
 }

@@ -5,7 +5,6 @@
  * that were uncommitted in the partitions they moved. An assigned partition that has no records
  * yet holds the other partitions' windows open.
  */
-import { AssignerProtocol } from 'kafkajs';
 import { pino } from 'pino';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { createFlowGenerator } from '../../../src/generator/index.js';
@@ -28,9 +27,12 @@ import {
   producedCounts,
   recordsBetween,
   sendEntries,
+  sleep,
   sorted,
+  stableWith as stableIn,
   testKafka,
   uniqueName,
+  until,
   type Placed,
 } from './helpers.js';
 
@@ -47,8 +49,6 @@ async function topicAndGroup(label: string, partitions: number): Promise<{ topic
   topics.push(topic);
   return { topic, group: uniqueName(label) };
 }
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 interface Replica {
   pipeline: Pipeline;
@@ -70,38 +70,7 @@ async function replica(topic: string, group: string, once: boolean): Promise<Rep
   return { pipeline, windows };
 }
 
-/** The members of a stable group and which member owns each partition (null while it rebalances). */
-async function membership(group: string, topic: string): Promise<{ members: number; owners: Map<number, string> } | null> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    const [description] = (await admin.describeGroups([group])).groups;
-    if (description?.state !== 'Stable') return null;
-    const owners = new Map<number, string>();
-    for (const member of description.members) {
-      for (const partition of AssignerProtocol.MemberAssignment.decode(member.memberAssignment)?.assignment[topic] ?? []) owners.set(partition, member.memberId);
-    }
-    return { members: description.members.length, owners };
-  } finally {
-    await admin.disconnect();
-  }
-}
-
-async function until<T>(what: string, check: () => Promise<T | null | false>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const result = await check();
-    if (result !== null && result !== false) return result;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(200);
-  }
-}
-
-const stableWith = async (group: string, topic: string, members: number): Promise<Map<number, string>> =>
-  until(`${members} replicas in a stable group`, async () => {
-    const now = await membership(group, topic);
-    return now?.members === members ? now.owners : null;
-  });
+const stableWith = (group: string, topic: string, members: number): Promise<Map<number, string>> => stableIn(kafka, group, topic, members);
 
 const lateIn = (replicas: readonly Replica[]): number => replicas.reduce((sum, r) => sum + (r.pipeline.summary().late['1m'] ?? 0), 0);
 
