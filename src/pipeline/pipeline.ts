@@ -268,6 +268,9 @@ export async function startPipeline(options: PipelineOptions, deps: PipelineDeps
         tracker.drop(partition);
       }
     },
+    restore(marks: ReadonlyMap<string, number>): void {
+      for (const [partition, mark] of marks) pool.raiseEmittedThrough(partition, mark);
+    },
     endPartition(partition: string): void {
       if ((inFlight.get(partition) ?? 0) === 0) watermarks.end(partition);
       else ending.add(partition);

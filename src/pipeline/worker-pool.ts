@@ -53,6 +53,8 @@ export class WorkerPool {
   #nextId = 1;
   #barrier = 0;
   readonly #barriers = new Map<number, { pending: Set<number>; partials: WindowPartial[]; resolve: (p: WindowPartial[]) => void }>();
+  /** Emitted-windows marks by partition: the start-up ones and those passed on since (a restarted worker gets them all). */
+  readonly #emittedThrough: Map<string, number>;
   #stopping = false;
   restarts = 0;
   /** Buffers for payloads, handed back by the workers with their acks. */
@@ -60,6 +62,7 @@ export class WorkerPool {
 
   constructor(options: PoolOptions) {
     this.#options = options;
+    this.#emittedThrough = new Map(options.settings.emittedThrough ?? []);
     for (let i = 0; i < options.workers; i++) this.#slots.push(this.#spawn(i));
   }
 
@@ -89,7 +92,7 @@ export class WorkerPool {
   }
 
   #spawn(index: number): Slot {
-    const workerData = { settings: this.#options.settings, module: this.#options.module };
+    const workerData = { settings: { ...this.#options.settings, emittedThrough: [...this.#emittedThrough] }, module: this.#options.module };
     const worker = WORKER_SOURCE ? new Worker(WORKER_SOURCE, { eval: true, workerData }) : new Worker(WORKER_URL, { workerData });
     let markReady!: () => void;
     let fail!: (error: Error) => void;
@@ -173,6 +176,16 @@ export class WorkerPool {
       }
     }
     this.#options.events.workerLost(index, lost, reason);
+  }
+
+  /**
+   * A partition's emitted-windows mark (it only rises), for its worker. Messages to a worker are
+   * handled in order: it applies to the partition's payloads submitted after this call.
+   */
+  raiseEmittedThrough(partition: string, mark: number): void {
+    if (mark <= (this.#emittedThrough.get(partition) ?? -Infinity)) return;
+    this.#emittedThrough.set(partition, mark);
+    this.#slots[this.workerOf(partition)]!.worker.postMessage({ type: 'mark', partition, emittedThrough: mark } satisfies ToWorker);
   }
 
   /**

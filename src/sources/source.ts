@@ -37,6 +37,13 @@ export interface SourceSink {
    * slower one still has records for.
    */
   announce(partitions: readonly string[]): void;
+  /**
+   * Emitted-windows marks of partitions taken over while running (a rebalance moved them here
+   * from another replica, whose commits they are read again from): windows ending at or before a
+   * partition's mark were emitted with its records, so its replayed records are late there. Called
+   * after announce() and before the partition's first payload; a partition's mark only ever rises.
+   */
+  restore(marks: ReadonlyMap<string, number>): void;
 }
 
 export interface SourceProgress {

@@ -5,7 +5,8 @@
  * for a window size when its window ends at or before its partition's watermark so far (highest
  * event time before it − out-of-orderness − allowed lateness), or when main has already closed
  * the window (an idle partition coming back, a replay), or when the window ends at or before the
- * partition's restored mark (emitted, with this partition's records, before a restart).
+ * partition's restored mark (emitted, with this partition's records, before a restart or by the
+ * replica that owned the partition before a rebalance).
  *
  * Per good record: event time, filter, group cell (action × protocol × status × direction ×
  * class, looked up from the address kinds marked in a pass before), then per window size its
@@ -78,7 +79,7 @@ export class Accumulator {
   readonly #settings: AccumulateSettings;
   readonly #processing = new Float64Array(CELLS * 3);
   readonly #partitionMax = new Map<string, number>();
-  readonly #emittedThrough: ReadonlyMap<string, number>;
+  readonly #emittedThrough: Map<string, number>;
   readonly #cache: WindowCache;
   /** Per-row scratch, sized for the largest batch (the tokenizer's maxRecords). */
   #srcKinds: Uint8Array;
@@ -86,7 +87,7 @@ export class Accumulator {
   #rows: HeavyHitterRows;
 
   constructor(store: WindowStore, classifier: Classifier, filter: RowFilter | null, settings: AccumulateSettings, maxRows: number, emittedThrough: ReadonlyMap<string, number> = new Map()) {
-    this.#emittedThrough = emittedThrough;
+    this.#emittedThrough = new Map(emittedThrough);
     this.#store = store;
     this.#classifier = classifier;
     this.#filter = filter;
@@ -95,6 +96,14 @@ export class Accumulator {
     this.#srcKinds = new Uint8Array(maxRows);
     this.#dstKinds = new Uint8Array(maxRows);
     this.#rows = heavyHitterRows(maxRows);
+  }
+
+  /**
+   * Windows ending at or before `mark` already hold `partition`'s replayed records (its earlier
+   * owner emitted them): a partition's mark only ever rises.
+   */
+  raiseEmittedThrough(partition: string, mark: number): void {
+    if (mark > (this.#emittedThrough.get(partition) ?? -Infinity)) this.#emittedThrough.set(partition, mark);
   }
 
   /** Add the good records of `batch`, from `partition`, into the open windows and `outcome`. */

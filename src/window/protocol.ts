@@ -23,7 +23,10 @@ export interface WorkerSettings {
   maxLineBytes: number;
   /** Windows ending at or before this are already emitted (restored with committed positions). */
   closedThrough: number;
-  /** Per partition, windows ending at or before the mark already hold its replayed records. */
+  /**
+   * Per partition, windows ending at or before the mark already hold its replayed records (the
+   * marks restored at start-up, and those main received since when it restarts a worker).
+   */
   emittedThrough?: [partition: string, mark: number][];
   /** Send undecodable payloads back with their ack, for the dead-letter output. */
   deadLetters?: boolean;
@@ -45,7 +48,14 @@ export interface CloseMessage {
   upTo: number;
 }
 
-export type ToWorker = BatchMessage | CloseMessage | { type: 'stop' };
+/** A partition's emitted-windows mark, read after start-up (see WorkerSettings.emittedThrough); sent before its payloads. */
+export interface MarkMessage {
+  type: 'mark';
+  partition: string;
+  emittedThrough: number;
+}
+
+export type ToWorker = BatchMessage | CloseMessage | MarkMessage | { type: 'stop' };
 
 /** Counters of one payload (see accumulate.ts BatchOutcome), as plain data. */
 export interface AckMessage {

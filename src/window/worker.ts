@@ -1,7 +1,8 @@
 /**
  * A window worker thread: owns one tokenizer and the open windows of the partitions main routes
  * to it. Decodes each payload (gzip, JSON envelopes and records, or text), tokenizes it, adds it
- * to the windows, and acks with its counters; closes windows when main's barrier says so.
+ * to the windows, and acks with its counters; closes windows when main's barrier says so; takes a
+ * partition's emitted-windows mark when main passes one on (a partition taken over while running).
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { gunzipSync } from 'node:zlib';
@@ -144,6 +145,7 @@ port.on('message', (message: ToWorker) => {
   try {
     if (message.type === 'batch') handleBatch(message);
     else if (message.type === 'close') send({ type: 'closed', barrier: message.barrier, partials: store.close(message.upTo, accumulator.slots) });
+    else if (message.type === 'mark') accumulator.raiseEmittedThrough(message.partition, message.emittedThrough);
     else port.close();
   } catch (error) {
     send({ type: 'failed', message: (error as Error).stack ?? String(error) });

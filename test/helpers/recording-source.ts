@@ -28,6 +28,7 @@ export function recording(source: Source): { source: Source; pushes: PushRecord[
           return sink.push(payload);
         },
         announce: (partitions: readonly string[]) => sink.announce(partitions),
+        restore: (marks: ReadonlyMap<string, number>) => sink.restore(marks),
         allocate: (size: number) => sink.allocate(size),
         inputFailed: (input: string, error: Error) => sink.inputFailed(input, error),
         endPartition: (partition: string) => {

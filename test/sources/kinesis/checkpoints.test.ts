@@ -80,7 +80,7 @@ describe('Kinesis source: checkpoints', () => {
       const source = kinesisSource(infra, stream, dir);
       await source.prepare!({ lag: () => {}, behind: () => {}, committed: () => {} });
       const payloads: SourcePayload[] = [];
-      await source.run({ push: async (p) => void payloads.push(p), allocate: (size) => new Uint8Array(size), inputFailed: (_, error) => { throw error; }, endPartition: () => {}, announce: () => {} });
+      await source.run({ push: async (p) => void payloads.push(p), allocate: (size) => new Uint8Array(size), inputFailed: (_, error) => { throw error; }, endPartition: () => {}, announce: () => {}, restore: () => {} });
       if (payloads.length > 1) await source.commit!(new Map([[payloads[1]!.partition, payloads[1]!.position]]), 1_735_689_600);
       await source.close!();
       return payloads;
