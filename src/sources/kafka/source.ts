@@ -5,6 +5,12 @@
  * a crash or a rebalance loses nothing (at-least-once). Backpressure: the batch handler waits on
  * the pipeline, so fetching pauses. With `once`, the run ends when every partition has reached
  * the end it had at start-up.
+ *
+ * Marks: prepare() reads every partition's mark at start-up. A partition assigned later (another
+ * replica left or died) has its mark read again at the assignment, as its earlier owner committed
+ * it: the pipeline gets it before the partition's first payload (its payloads wait for it), so
+ * the replay from that owner's commit does not count the windows it emitted again, and our own
+ * commits of the partition keep at least that mark.
  */
 import { PartitionAssigners, type Admin, type Consumer, type Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
@@ -25,6 +31,8 @@ export interface KafkaSourceOptions {
   logger: Logger;
   /** Readiness needs a successful fetch within this long. */
   staleAfterMs?: number;
+  /** How long newly assigned partitions wait for their committed marks before going on without them. */
+  markWaitMs?: number;
 }
 
 interface CommitMetadata {
@@ -50,6 +58,8 @@ export function createKafkaSource(options: KafkaSourceOptions): Source {
   const kafka: Kafka = createKafka(options.connection, logger);
   // An idle consumer still fetches every maxWaitTimeInMs (500 ms): 5 s without one is an outage.
   const staleAfterMs = options.staleAfterMs ?? 5_000;
+  // The admin client retries for up to about a minute; a partition should not wait that long.
+  const markWaitMs = options.markWaitMs ?? 10_000;
   let consumer: Consumer | null = null;
   let gauges: SourceGauges | null = null;
   let topics: string[] = [];
@@ -168,6 +178,8 @@ export function createKafkaSource(options: KafkaSourceOptions): Source {
         finish = resolve;
       });
       const finished = (): boolean => options.once && [...assigned].every((partition) => (consumedUpTo.get(partition) ?? starts.get(partition) ?? 0n) >= (ends.get(partition) ?? 0n));
+      // Newly assigned partitions whose committed marks are being read: their payloads wait.
+      const held = new Map<string, Promise<void>>();
       let assignments = Promise.resolve();
       c.on(c.events.GROUP_JOIN, ({ payload }) => {
         const now = new Set(Object.entries(payload.memberAssignment).flatMap(([topic, partitions]) => partitions.map((p) => key(topic, p))));
@@ -184,16 +196,51 @@ export function createKafkaSource(options: KafkaSourceOptions): Source {
         sink.announce(added);
         assigned = now;
         logger.info({ partitions: [...now].sort() }, 'kafka partitions assigned');
-        if (options.once) {
-          assignments = assignments
-            .then(() => readStarts(added))
-            .then(
-              () => (finished() ? finish() : undefined),
-              (error: unknown) => logger.warn({ err: error }, 'could not read the group offsets of newly assigned partitions'),
-            );
-        }
+        if (added.length === 0) return;
+        const reading = (assignments = assignments.then(() => readAssigned(added)));
+        for (const partition of added) held.set(partition, reading);
+        void reading.then(() => {
+          for (const partition of added) if (held.get(partition) === reading) held.delete(partition);
+        });
       });
-      const readStarts = async (partitions: readonly string[]): Promise<void> => {
+      /**
+       * What the group committed for newly assigned partitions: their marks go to the pipeline and
+       * into our own commits; with --once, where each starts. Without an answer in time the
+       * partitions go on without marks: windows their earlier owner emitted may be counted again
+       * (duplicates), no record is lost.
+       */
+      const readAssigned = async (partitions: readonly string[]): Promise<void> => {
+        let offsets: Map<string, { offset: string; metadata: string | null }>;
+        let timer: NodeJS.Timeout | undefined;
+        try {
+          const timeout = new Promise<never>((_, reject) => {
+            timer = setTimeout(() => reject(new Error(`no answer within ${markWaitMs} ms`)), markWaitMs);
+          });
+          offsets = await Promise.race([groupOffsets(partitions), timeout]);
+        } catch (error) {
+          logger.warn({ err: error, partitions }, 'could not read the group offsets of newly assigned partitions; the windows their earlier owner emitted may be counted again');
+          return;
+        } finally {
+          clearTimeout(timer);
+        }
+        const restored = new Map<string, number>();
+        for (const [partition, { offset, metadata }] of offsets) {
+          const none = options.startPosition === 'latest' ? ends.get(partition) : lows.get(partition);
+          starts.set(partition, offset === '-1' ? (none ?? 0n) : BigInt(offset));
+          const mark = offset === '-1' ? undefined : parseMetadata(metadata)?.closedThrough;
+          // Marks we know (from start-up, or an earlier assignment) the pipeline has already.
+          if (mark === undefined || mark <= (marks.get(partition) ?? -Infinity)) continue;
+          restored.set(partition, mark);
+          marks.set(partition, mark);
+        }
+        if (restored.size > 0) {
+          sink.restore(restored);
+          logger.info({ marks: Object.fromEntries([...restored].map(([partition, mark]) => [partition, new Date(mark * 1000).toISOString()])) }, 'windows emitted by the earlier owners of newly assigned partitions');
+        }
+        if (finished()) finish();
+      };
+      const groupOffsets = async (partitions: readonly string[]): Promise<Map<string, { offset: string; metadata: string | null }>> => {
+        const found = new Map<string, { offset: string; metadata: string | null }>();
         const admin = kafka.admin();
         await admin.connect();
         try {
@@ -201,14 +248,13 @@ export function createKafkaSource(options: KafkaSourceOptions): Source {
             const [offsets] = await admin.fetchOffsets({ groupId: options.groupId, topics: [topic] });
             for (const p of offsets?.partitions ?? []) {
               const partition = key(topic, p.partition);
-              if (!partitions.includes(partition)) continue;
-              const none = options.startPosition === 'latest' ? ends.get(partition) : lows.get(partition);
-              starts.set(partition, p.offset === '-1' ? (none ?? 0n) : BigInt(p.offset));
+              if (partitions.includes(partition)) found.set(partition, { offset: p.offset, metadata: p.metadata });
             }
           }
         } finally {
           await admin.disconnect().catch(() => undefined);
         }
+        return found;
       };
       try {
         await c.connect();
@@ -224,6 +270,8 @@ export function createKafkaSource(options: KafkaSourceOptions): Source {
         partitionsConsumedConcurrently: 4,
         eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
           const partition = key(batch.topic, batch.partition);
+          // A newly assigned partition's mark reaches the pipeline before its first payload.
+          await held.get(partition);
           const format = options.topicFormats.get(batch.topic);
           highWatermarks.set(partition, BigInt(batch.highWatermark));
           reportLag(partition);
