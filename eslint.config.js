@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'build/', 'node_modules/', 'assembly/', 'coverage/', '.infra/', '.state/', '.scratch/'] },
+  { ignores: ['dist/', 'build/', 'node_modules/', 'assembly/', 'coverage/', '.infra/', '.state/', '.scratch/', '.cache/'] },
   js.configs.recommended,
   ...tseslint.configs.strict,
   {
