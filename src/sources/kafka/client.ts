@@ -3,12 +3,11 @@
  * (PLAIN, SCRAM-SHA-256/512), and kafkajs's log lines routed into vpcflow's logger.
  */
 import { readFileSync } from 'node:fs';
-import { isIP } from 'node:net';
-import { connect } from 'node:tls';
 import { Kafka, logLevel, type KafkaConfig, type SASLOptions } from 'kafkajs';
 import type { Logger } from 'pino';
 import { VpcflowError } from '../../errors.js';
 import { mskIamSasl, mskRegion } from './msk-iam.js';
+import { askApiVersions, brokerAddress, tlsHandshake, type BrokerAddress } from './probe.js';
 import type { Sasl } from './sasl.js';
 
 export interface KafkaConnection {
@@ -60,38 +59,74 @@ export function createKafka(connection: KafkaConnection, logger: Logger): Kafka 
   return new Kafka(config);
 }
 
-const CERTIFICATE_ERROR = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER/;
+/** Each step of the preflight gives up after this long, like kafkajs's connection timeout. */
+const PROBE_TIMEOUT_MS = 5000;
+
+/** Why TLS is on, in the user's terms (the CLI sets `tls` for a CA file too). */
+function tlsReason(connection: KafkaConnection): string {
+  if (connection.caFile !== null) return '--kafka-ca-file implies TLS';
+  if (connection.sasl?.mechanism === 'aws-msk-iam') return '--kafka-sasl-mechanism aws-msk-iam implies TLS';
+  return '--kafka-tls, VPCFLOW_KAFKA_TLS';
+}
+
+/** Whether a plaintext ApiVersions request is answered in TLS. */
+async function plaintextGetsTls(address: BrokerAddress, clientId: string): Promise<boolean | 'unreachable'> {
+  const answer = await askApiVersions(address, clientId, PROBE_TIMEOUT_MS);
+  if (answer === 'unreachable') return 'unreachable';
+  if (answer === 'tls') return true;
+  if (answer !== 'closed') return false;
+  // A close without a response is also what a broker going down does: only a handshake proves TLS.
+  const { outcome } = await tlsHandshake(address, undefined, PROBE_TIMEOUT_MS);
+  return outcome === 'tls' || outcome === 'untrusted';
+}
 
 /**
- * A TLS handshake with the first broker, as kafkajs will make it: a certificate it cannot trust
- * fails start-up at once, instead of after kafkajs's retries (which are for brokers that are
- * down). Anything else is left to kafkajs.
+ * Checks, before kafkajs connects, that the first broker that accepts a connection speaks what
+ * the settings say: TLS with a trusted certificate when TLS is on, plaintext Kafka when it is
+ * off. A mismatch fails start-up at once with what to change, instead of after kafkajs's
+ * retries (which are for brokers that are down). Only clear evidence fails: a broker that is
+ * refused, silent or says something else is left to kafkajs, so an outage behaves as before.
  */
-export async function checkBrokerCertificate(connection: KafkaConnection): Promise<void> {
-  if (!usesTls(connection)) return;
-  const broker = connection.brokers[0]!;
-  const at = broker.lastIndexOf(':');
-  const host = broker.slice(0, at).replace(/^\[|\]$/g, '');
-  const ca = readCa(connection);
-  const problem = await new Promise<NodeJS.ErrnoException | null>((resolve) => {
-    const socket = connect({ host, port: Number(broker.slice(at + 1)), ...(isIP(host) ? {} : { servername: host }), ...(ca ? { ca } : {}), timeout: 5000 }, () => {
-      socket.end();
-      resolve(null);
-    });
-    socket.on('error', resolve);
-    socket.on('timeout', () => {
-      socket.destroy();
-      resolve(null);
-    });
-  });
-  if (problem && CERTIFICATE_ERROR.test(problem.code ?? '')) {
-    throw new VpcflowError('VPCFLOW_SOURCE_CONNECT', `the TLS certificate of Kafka broker ${broker} is not trusted: ${problem.message}. Pass the CA that signed it with --kafka-ca-file, or check --kafka-brokers.`, {
-      cause: problem,
-      retriable: false,
-      context: { setting: 'kafkaCaFile', value: connection.caFile },
-    });
+export async function checkBrokerTls(connection: KafkaConnection): Promise<void> {
+  const tls = usesTls(connection);
+  const ca = tls ? readCa(connection) : undefined;
+  for (const broker of connection.brokers) {
+    const address = brokerAddress(broker);
+    if (!tls) {
+      const speaksTls = await plaintextGetsTls(address, connection.clientId);
+      if (speaksTls === 'unreachable') continue;
+      if (speaksTls) {
+        throw new VpcflowError('VPCFLOW_SOURCE_CONNECT', `Kafka broker ${broker} speaks TLS, but TLS is off. Turn it on with --kafka-tls (VPCFLOW_KAFKA_TLS=true), with --kafka-ca-file if a private CA signed the broker's certificate; or point --kafka-brokers at the plaintext listener (on Amazon MSK, 9092; 9094, 9096 and 9098 are TLS).`, {
+          retriable: false,
+          context: { setting: 'kafkaTls', value: false, broker },
+        });
+      }
+      return;
+    }
+    const handshake = await tlsHandshake(address, ca, PROBE_TIMEOUT_MS);
+    if (handshake.outcome === 'unreachable') continue;
+    if (handshake.outcome === 'untrusted') {
+      throw new VpcflowError('VPCFLOW_SOURCE_CONNECT', `the TLS certificate of Kafka broker ${broker} is not trusted: ${handshake.error.message}. Pass the CA that signed it with --kafka-ca-file, or check --kafka-brokers.`, {
+        cause: handshake.error,
+        retriable: false,
+        context: { setting: 'kafkaCaFile', value: connection.caFile, broker },
+      });
+    }
+    if (handshake.outcome === 'failed' && (await askApiVersions(address, connection.clientId, PROBE_TIMEOUT_MS)) === 'kafka') {
+      // IAM has no plaintext listener to turn TLS off for.
+      const orOff = connection.sasl?.mechanism === 'aws-msk-iam' ? '' : ', or turn TLS off (no --kafka-tls or --kafka-ca-file, VPCFLOW_KAFKA_TLS=false) if the cluster has no TLS listener';
+      throw new VpcflowError('VPCFLOW_SOURCE_CONNECT', `Kafka broker ${broker} speaks plaintext Kafka, not TLS, but TLS is on (${tlsReason(connection)}). Point --kafka-brokers at the broker's TLS listener (on Amazon MSK, 9094; 9096 with SASL/SCRAM, 9098 with IAM)${orOff}.`, {
+        cause: handshake.error,
+        retriable: false,
+        context: { setting: 'kafkaTls', value: true, broker },
+      });
+    }
+    return;
   }
 }
+
+/** The name source.ts imports (source.ts is being changed elsewhere; switch it to checkBrokerTls there). */
+export const checkBrokerCertificate = checkBrokerTls;
 
 /** Turn kafkajs connection failures into messages a user can act on. */
 export function connectionError(error: unknown, connection: KafkaConnection): VpcflowError {

@@ -1,7 +1,7 @@
 /**
  * The SASL_SSL listener (SCRAM-SHA-256 over TLS): the CLI reads with the right credentials and
- * the CA file; with a wrong password, or plain TCP against the TLS port, it stops within seconds
- * with an error that names what to check.
+ * the CA file; with a wrong password, plain TCP against the TLS port, TLS against the plaintext
+ * port or an untrusted certificate, it stops within seconds with an error that names what to check.
  */
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -24,6 +24,8 @@ const secureArgs = (topic: string): string[] => [
   '--kafka-ca-file', sasl.caFile, '--kafka-sasl-mechanism', sasl.mechanism, '--kafka-username', sasl.username,
   '--start-position', 'earliest', '--once', '--listen', 'none', '--allowed-lateness', '120s', '--log-format', 'json',
 ];
+
+const withoutCaFile = (args: string[]): string[] => args.filter((a, i, all) => a !== '--kafka-ca-file' && all[i - 1] !== '--kafka-ca-file');
 
 describe('Kafka source: SASL_SSL with SCRAM', () => {
   it('reads the topic with the right credentials and the CA file', async () => {
@@ -49,18 +51,40 @@ describe('Kafka source: SASL_SSL with SCRAM', () => {
     expect(result.stderr).toMatch(/Check --kafka-username, VPCFLOW_KAFKA_PASSWORD and --kafka-sasl-mechanism/);
   });
 
-  it('fails with a clear error, after the connection retries, when TLS is off against the TLS port', async () => {
+  it('fails fast with a clear error when TLS is off against the TLS port', async () => {
     const begun = Date.now();
-    const args = secureArgs('any-topic').filter((a, i, all) => a !== '--kafka-ca-file' && all[i - 1] !== '--kafka-ca-file');
+    const args = withoutCaFile(secureArgs('any-topic'));
     const result = await runCli(args, { env: { VPCFLOW_KAFKA_PASSWORD: sasl.password }, timeoutMs: 60_000 });
     expect(result.code).not.toBe(0);
-    expect(Date.now() - begun).toBeLessThan(45_000);
-    expect(result.stderr).toMatch(new RegExp(`cannot reach Kafka at ${sasl.brokers[0]} \\(--kafka-brokers\\).*Check the addresses, --kafka-tls and --kafka-ca-file`));
+    // Before the preflight: ~60 s of kafkajs retries, then "Closed connection".
+    expect(Date.now() - begun).toBeLessThan(5_000);
+    expect(result.stderr).toContain(`Kafka broker ${sasl.brokers[0]} speaks TLS, but TLS is off. Turn it on with --kafka-tls (VPCFLOW_KAFKA_TLS=true)`);
+  });
+
+  it('fails fast with a clear error when TLS is on against the plaintext port', async () => {
+    const plaintext = infra.kafka.brokers[0]!;
+    const args = (tls: string[]): string[] => ['run', '--source', 'kafka', '--kafka-brokers', plaintext, '--kafka-topic', 'any-topic', ...tls, '--listen', 'none', '--log-format', 'json'];
+    for (const [tls, reason] of [[['--kafka-tls'], '--kafka-tls, VPCFLOW_KAFKA_TLS'], [['--kafka-ca-file', sasl.caFile], '--kafka-ca-file implies TLS']] as const) {
+      const begun = Date.now();
+      const result = await runCli(args([...tls]), { timeoutMs: 60_000 });
+      expect(result.code).not.toBe(0);
+      // Before the preflight: ~55 s of kafkajs retries, then "Client network socket disconnected".
+      expect(Date.now() - begun).toBeLessThan(5_000);
+      expect(result.stderr).toContain(`Kafka broker ${plaintext} speaks plaintext Kafka, not TLS, but TLS is on (${reason}). Point --kafka-brokers at the broker's TLS listener`);
+    }
+  });
+
+  it('leaves a broker that refuses connections to kafkajs\'s retries (an outage, not a TLS mismatch)', async () => {
+    const result = await runCli(['run', '--source', 'kafka', '--kafka-brokers', '127.0.0.1:1', '--kafka-topic', 'any-topic', '--listen', 'none', '--log-format', 'json'], { timeoutMs: 10_000 }).catch((error: Error) => error);
+    // Still retrying after 10 s: the preflight did not end it.
+    expect(result).toBeInstanceOf(Error);
+    expect((result as Error).message).toMatch(/did not finish in time/);
+    expect((result as Error).message).not.toMatch(/speaks TLS|speaks plaintext/);
   });
 
   it('fails fast with a clear error when the broker certificate is not trusted', async () => {
     const begun = Date.now();
-    const args = secureArgs('any-topic').filter((a, i, all) => a !== '--kafka-ca-file' && all[i - 1] !== '--kafka-ca-file');
+    const args = withoutCaFile(secureArgs('any-topic'));
     const result = await runCli([...args, '--kafka-tls'], { env: { VPCFLOW_KAFKA_PASSWORD: sasl.password }, timeoutMs: 60_000 });
     expect(result.code).not.toBe(0);
     expect(Date.now() - begun).toBeLessThan(10_000);
