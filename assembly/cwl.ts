@@ -1,19 +1,23 @@
 // JSON payloads. CloudWatch Logs subscription envelopes (the JSON a subscription filter gzips onto Kinesis):
 //   {"messageType":"DATA_MESSAGE","owner":"...","logGroup":"...","logStream":"...",
 //    "subscriptionFilters":[...],"logEvents":[{"id":"...","timestamp":...,"message":"..."}, ...]}
-// Each logEvents[].message is tokenized where it lies when it has no escapes, or after unescaping
-// into scratch. CONTROL_MESSAGE envelopes yield no records. Concatenated envelopes ({...}{...}, as
-// Firehose writes them) are read one after another. Objects with a top-level "message" string
-// (Firehose and log-shipper JSON records), one per line or in an array, are records too. A full batch stops between (or inside) events
-// and the next call resumes there.
-import { LF, QUOTE, bytesEqual, findByte } from './bytes';
-import { countHeader, countLine, hasRoom, nextLine, publish, resetInput, takeLine } from './batch';
-import { LINE_HEADER } from './line';
+// Each logEvents[].message is tokenized by messages.ts. CONTROL_MESSAGE envelopes yield no records.
+// Concatenated envelopes ({...}{...}, as Firehose writes them) are read one after another. Objects
+// with a top-level "message" string (Firehose and log-shipper JSON records), one per line or in an
+// array, are records too. A full batch stops between (or inside) events and the next call resumes
+// there.
+import { COLON, QUOTE } from './bytes';
+import { countLine, publish, resetInput } from './batch';
 import {
   R_ENVELOPE, R_GROUP_LEN, R_GROUP_PTR, R_MESSAGE_TYPE, R_OWNER_LEN, R_OWNER_PTR, R_STREAM_LEN, R_STREAM_PTR,
-  inputPtr, scratchPtr, setResult,
+  inputPtr, setResult,
 } from './layout';
-import { skipValue, skipWhitespace, stringEnd, stringEscaped, unescapeString } from './json';
+import {
+  COMMA, LBRACE, LBRACKET, RBRACE, RBRACKET, skipValue, skipWhitespace, stringEnd, stringEscaped,
+} from './json';
+import {
+  EVENT_BAD, EVENT_FULL, KEY_MESSAGE, beginMessages, emitEvent, emitMessage, eventEnd, keyIs, metadata,
+} from './messages';
 import {
   ENVELOPE_MALFORMED, ENVELOPE_NO_EVENTS, ENVELOPE_OK, MESSAGE_CONTROL, MESSAGE_DATA, MESSAGE_NONE, MESSAGE_OTHER,
   STOP_END, STOP_FULL,
@@ -24,16 +28,8 @@ const KEY_OWNER = memory.data<u8>([111, 119, 110, 101, 114]);
 const KEY_LOG_GROUP = memory.data<u8>([108, 111, 103, 71, 114, 111, 117, 112]);
 const KEY_LOG_STREAM = memory.data<u8>([108, 111, 103, 83, 116, 114, 101, 97, 109]);
 const KEY_LOG_EVENTS = memory.data<u8>([108, 111, 103, 69, 118, 101, 110, 116, 115]);
-const KEY_MESSAGE = memory.data<u8>([109, 101, 115, 115, 97, 103, 101]);
 const DATA_MESSAGE = memory.data<u8>([68, 65, 84, 65, 95, 77, 69, 83, 83, 65, 71, 69]);
 const CONTROL_MESSAGE = memory.data<u8>([67, 79, 78, 84, 82, 79, 76, 95, 77, 69, 83, 83, 65, 71, 69]);
-
-const LBRACE: u8 = 0x7b;
-const RBRACE: u8 = 0x7d;
-const LBRACKET: u8 = 0x5b;
-const RBRACKET: u8 = 0x5d;
-const COMMA: u8 = 0x2c;
-const COLON: u8 = 0x3a;
 
 // Where the walk stands.
 const AT_ENVELOPE: u32 = 0; // before an envelope's '{' (or the end of input)
@@ -54,10 +50,6 @@ let deferredEvents: usize = 0;
 let resumeAfter: usize = 0;
 let eventsDeferred: bool = false;
 let eventIndex: u32 = 0;
-// Lines of the event at the cursor already emitted by a previous (full) batch.
-let skipLines: u32 = 0;
-let scratchFloor: usize = 0;
-let scratchTop: usize = 0;
 
 export function beginEnvelope(length: u32): void {
   inputLength = <usize>length;
@@ -70,30 +62,13 @@ export function beginEnvelope(length: u32): void {
   deferredEvents = 0;
   eventsDeferred = false;
   eventIndex = 0;
-  skipLines = 0;
-  scratchFloor = scratchPtr;
-  scratchTop = scratchPtr;
+  beginMessages();
   resetInput();
   setResult(R_ENVELOPE, ENVELOPE_OK);
   setResult(R_MESSAGE_TYPE, MESSAGE_NONE);
   setResult(R_OWNER_LEN, 0);
   setResult(R_GROUP_LEN, 0);
   setResult(R_STREAM_LEN, 0);
-}
-
-/** A new batch over the same envelope: scratch used by the previous batch's messages is free again. */
-export function resetEnvelopeScratch(): void {
-  scratchTop = scratchFloor;
-}
-
-@inline
-function keyIs(p: usize, len: usize, key: usize, keyLen: usize): bool {
-  return len == keyLen && bytesEqual(p, key, len);
-}
-
-function skipLine(p: usize, end: usize): usize {
-  const newline = findByte(p, end, LF);
-  return newline < end ? newline + 1 : end;
 }
 
 function malformed(): u32 {
@@ -112,26 +87,6 @@ function finish(): u32 {
   return publish(STOP_END, inputLength);
 }
 
-/** A metadata string value at p: record where its text is, unescaping into scratch if needed. */
-function metadata(p: usize, end: usize, ptrSlot: usize, lenSlot: usize): usize {
-  if (load<u8>(p) != QUOTE) return skipValue(p, end);
-  const close = stringEnd(p, end);
-  if (close == 0) return 0;
-  let start = p + 1;
-  let stop = close;
-  if (stringEscaped) {
-    const out = unescapeString(start, stop, scratchTop);
-    if (out == 0) return 0;
-    start = scratchTop;
-    stop = out;
-    scratchTop = out;
-    scratchFloor = out;
-  }
-  setResult(ptrSlot, <u32>start);
-  setResult(lenSlot, <u32>(stop - start));
-  return close + 1;
-}
-
 function readMessageType(p: usize, end: usize): usize {
   if (load<u8>(p) != QUOTE) return 0;
   const close = stringEnd(p, end);
@@ -141,89 +96,6 @@ function readMessageType(p: usize, end: usize): usize {
   else if (keyIs(p + 1, len, CONTROL_MESSAGE, 15)) messageType = MESSAGE_CONTROL;
   else messageType = MESSAGE_OTHER;
   return close + 1;
-}
-
-// Result of emitEvent.
-const EVENT_DONE: u32 = 0;
-const EVENT_FULL: u32 = 1;
-const EVENT_BAD: u32 = 2;
-let eventEnd: usize = 0;
-
-/** Tokenize the event object at p. Sets eventEnd to the position after it. */
-function emitEvent(p: usize, end: usize): u32 {
-  let messageStart: usize = 0;
-  let messageStop: usize = 0;
-  let escaped = false;
-  p = skipWhitespace(p + 1, end);
-  while (true) {
-    if (p >= end || load<u8>(p) != QUOTE) return EVENT_BAD;
-    const keyClose = stringEnd(p, end);
-    if (keyClose == 0) return EVENT_BAD;
-    const isMessage = keyIs(p + 1, keyClose - p - 1, KEY_MESSAGE, 7);
-    p = skipWhitespace(keyClose + 1, end);
-    if (p >= end || load<u8>(p) != COLON) return EVENT_BAD;
-    p = skipWhitespace(p + 1, end);
-    if (isMessage) {
-      if (p >= end || load<u8>(p) != QUOTE) return EVENT_BAD;
-      const close = stringEnd(p, end);
-      if (close == 0) return EVENT_BAD;
-      messageStart = p + 1;
-      messageStop = close;
-      escaped = stringEscaped;
-      p = close + 1;
-    } else {
-      p = skipValue(p, end);
-      if (p == 0) return EVENT_BAD;
-    }
-    p = skipWhitespace(p, end);
-    if (p >= end) return EVENT_BAD;
-    const next = load<u8>(p);
-    if (next == COMMA) {
-      p = skipWhitespace(p + 1, end);
-      continue;
-    }
-    if (next != RBRACE) return EVENT_BAD;
-    eventEnd = p + 1;
-    break;
-  }
-  if (messageStop == 0) return EVENT_BAD; // every CloudWatch Logs event has a message
-  return emitMessage(messageStart, messageStop, escaped);
-}
-
-/** Tokenize the lines of the JSON string body [start, stop) (escaped: it holds backslashes). */
-function emitMessage(start: usize, stop: usize, escaped: bool): u32 {
-  let lineStart = start;
-  let textEnd = stop;
-  if (escaped) {
-    const out = unescapeString(start, stop, scratchTop);
-    if (out == 0) return EVENT_BAD;
-    lineStart = scratchTop;
-    textEnd = out;
-    // The closing quote stays a sentinel after the text, as for messages read in place.
-    store<u8>(out, QUOTE);
-    scratchTop = out + 1;
-  }
-  // Lines are LF-terminated, the last one may not be; an empty message has none.
-  const offset = <u32>(start - inputPtr);
-  let lineIndex: u32 = 0;
-  while (lineStart < textEnd) {
-    if (lineIndex >= skipLines) {
-      if (!hasRoom()) {
-        skipLines = lineIndex;
-        return EVENT_FULL;
-      }
-      // A header line inside an event is not a record; the format cannot change mid-envelope.
-      if (takeLine(lineStart, textEnd, offset, eventIndex) == LINE_HEADER) countHeader();
-    } else {
-      lineStart = skipLine(lineStart, textEnd);
-      lineIndex++;
-      continue;
-    }
-    lineStart = nextLine;
-    lineIndex++;
-  }
-  skipLines = 0;
-  return EVENT_DONE;
 }
 
 export function runCwl(): u32 {
@@ -298,7 +170,7 @@ export function runCwl(): u32 {
         if (load<u8>(p) != QUOTE) return malformed();
         const close = stringEnd(p, end);
         if (close == 0) return malformed();
-        const outcome = emitMessage(p + 1, close, stringEscaped);
+        const outcome = emitMessage(p + 1, close, stringEscaped, eventIndex);
         if (outcome == EVENT_BAD) return malformed();
         if (outcome == EVENT_FULL) {
           state = AT_KEY;
@@ -343,7 +215,7 @@ export function runCwl(): u32 {
       continue;
     }
     if (byte != LBRACE) return malformed();
-    const outcome = emitEvent(p, end);
+    const outcome = emitEvent(p, end, eventIndex);
     if (outcome == EVENT_BAD) return malformed();
     if (outcome == EVENT_FULL) {
       cursor = p;

@@ -2,7 +2,8 @@
 // src/tokenizer/ is the only caller. Nothing here throws: bad input becomes statuses and counters.
 import * as layout from './layout';
 import { resetBatch } from './batch';
-import { beginEnvelope, resetEnvelopeScratch, runCwl } from './cwl';
+import { beginEnvelope, runCwl } from './cwl';
+import { resetEnvelopeScratch } from './messages';
 import { prepareEnums } from './enums';
 import { setNameCount } from './header';
 import { parseNextHeaderAsRecord } from './line';

@@ -4,11 +4,11 @@
 // Every function returns 0 for malformed input instead of trapping; depth is bounded, not recursive.
 import { BACKSLASH, CR, LF, QUOTE, SPACE } from './bytes';
 
-const LBRACE: u8 = 0x7b;
-const RBRACE: u8 = 0x7d;
-const LBRACKET: u8 = 0x5b;
-const RBRACKET: u8 = 0x5d;
-const COMMA: u8 = 0x2c;
+export const LBRACE: u8 = 0x7b;
+export const RBRACE: u8 = 0x7d;
+export const LBRACKET: u8 = 0x5b;
+export const RBRACKET: u8 = 0x5d;
+export const COMMA: u8 = 0x2c;
 const TAB: u8 = 0x09;
 const MAX_DEPTH: u32 = 64;
 
