@@ -6,7 +6,7 @@ import { KinesisClient, PutRecordsCommand, type PutRecordsRequestEntry } from '@
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { Partitioners, type Producer } from 'kafkajs';
 import type { Logger } from 'pino';
-import { createKafka, type KafkaConnection } from '../sources/kafka/client.js';
+import { checkBrokerTls, createKafka, type KafkaConnection } from '../sources/kafka/client.js';
 
 export interface Target {
   /** Send payloads, each with a partition key. Resolves when they are acknowledged. */
@@ -32,6 +32,7 @@ function* putRecordsChunks(entries: PutRecordsRequestEntry[]): Generator<PutReco
 }
 
 export async function kafkaTarget(connection: KafkaConnection, topic: string, logger: Logger): Promise<Target> {
+  await checkBrokerTls(connection);
   const producer: Producer = createKafka(connection, logger).producer({ allowAutoTopicCreation: false, idempotent: false, createPartitioner: Partitioners.DefaultPartitioner });
   await producer.connect();
   return {

@@ -125,9 +125,6 @@ export async function checkBrokerTls(connection: KafkaConnection): Promise<void>
   }
 }
 
-/** The name source.ts imports (source.ts is being changed elsewhere; switch it to checkBrokerTls there). */
-export const checkBrokerCertificate = checkBrokerTls;
-
 /** Turn kafkajs connection failures into messages a user can act on. */
 export function connectionError(error: unknown, connection: KafkaConnection): VpcflowError {
   const e = error as Error & { type?: string };

@@ -16,7 +16,7 @@ import { PartitionAssigners, type Admin, type Consumer, type Kafka } from 'kafka
 import type { Logger } from 'pino';
 import { VpcflowError } from '../../errors.js';
 import type { Source, SourceGauges, SourceRestore, SourceSink } from '../source.js';
-import { checkBrokerCertificate, connectionError, createKafka, type KafkaConnection } from './client.js';
+import { checkBrokerTls, connectionError, createKafka, type KafkaConnection } from './client.js';
 import { stickyAssigner } from './sticky-assigner.js';
 
 export interface KafkaSourceOptions {
@@ -115,7 +115,7 @@ export function createKafkaSource(options: KafkaSourceOptions): Source {
 
     async prepare(sourceGauges: SourceGauges): Promise<SourceRestore> {
       gauges = sourceGauges;
-      await checkBrokerCertificate(options.connection);
+      await checkBrokerTls(options.connection);
       const admin = kafka.admin();
       try {
         await admin.connect();

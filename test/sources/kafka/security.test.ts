@@ -61,6 +61,14 @@ describe('Kafka source: SASL_SSL with SCRAM', () => {
     expect(result.stderr).toContain(`Kafka broker ${sasl.brokers[0]} speaks TLS, but TLS is off. Turn it on with --kafka-tls (VPCFLOW_KAFKA_TLS=true)`);
   });
 
+  it('vpcflow produce fails as fast and as clearly when TLS is off against the TLS port', async () => {
+    const begun = Date.now();
+    const result = await runCli(['produce', '--to', 'kafka', '--kafka-brokers', sasl.brokers[0]!, '--kafka-topic', 'any-topic', '--records', '10'], { timeoutMs: 60_000 });
+    expect(result.code).toBe(1);
+    expect(Date.now() - begun).toBeLessThan(5_000);
+    expect(result.stderr).toContain(`Kafka broker ${sasl.brokers[0]} speaks TLS, but TLS is off. Turn it on with --kafka-tls`);
+  });
+
   it('fails fast with a clear error when TLS is on against the plaintext port', async () => {
     const plaintext = infra.kafka.brokers[0]!;
     const args = (tls: string[]): string[] => ['run', '--source', 'kafka', '--kafka-brokers', plaintext, '--kafka-topic', 'any-topic', ...tls, '--listen', 'none', '--log-format', 'json'];
