@@ -6,8 +6,17 @@
 // with a top-level "message" string (Firehose and log-shipper JSON records), one per line or in an
 // array, are records too. A full batch stops between (or inside) events and the next call resumes
 // there.
+//
+// The input is one document: top-level objects and arrays of objects, with only whitespace
+// between them. An input that does not end properly (an object, array or string left open, a
+// top-level value that is not one, or anything else after the last one) is malformed, and a
+// malformed input yields no records at all, not even those read before the fault: a cut payload is
+// a failed delivery of the whole payload, which is counted and dead-lettered whole, so taking its
+// first records would count them twice once it is delivered again. A batch that fills up before
+// the end of the input is therefore held until a dry walk of the rest (records not taken) has
+// reached a proper end; this costs one extra scan of the input only when it needs several batches.
 import { COLON, QUOTE } from './bytes';
-import { countLine, publish, resetInput } from './batch';
+import { countLine, publish, resetBatch, resetInput } from './batch';
 import {
   R_ENVELOPE, R_GROUP_LEN, R_GROUP_PTR, R_MESSAGE_TYPE, R_OWNER_LEN, R_OWNER_PTR, R_STREAM_LEN, R_STREAM_PTR,
   inputPtr, setResult,
@@ -16,7 +25,8 @@ import {
   COMMA, LBRACE, LBRACKET, RBRACE, RBRACKET, skipValue, skipWhitespace, stringEnd, stringEscaped,
 } from './json';
 import {
-  EVENT_BAD, EVENT_FULL, KEY_MESSAGE, beginMessages, emitEvent, emitMessage, eventEnd, keyIs, metadata,
+  EVENT_BAD, EVENT_FULL, KEY_MESSAGE, beginMessages, checkOnly, emitEvent, emitMessage, eventEnd, keyIs, metadata,
+  setCheckOnly,
 } from './messages';
 import {
   ENVELOPE_MALFORMED, ENVELOPE_NO_EVENTS, ENVELOPE_OK, MESSAGE_CONTROL, MESSAGE_DATA, MESSAGE_NONE, MESSAGE_OTHER,
@@ -31,16 +41,25 @@ const KEY_LOG_EVENTS = memory.data<u8>([108, 111, 103, 69, 118, 101, 110, 116, 1
 const DATA_MESSAGE = memory.data<u8>([68, 65, 84, 65, 95, 77, 69, 83, 83, 65, 71, 69]);
 const CONTROL_MESSAGE = memory.data<u8>([67, 79, 78, 84, 82, 79, 76, 95, 77, 69, 83, 83, 65, 71, 69]);
 
-// Where the walk stands.
-const AT_ENVELOPE: u32 = 0; // before an envelope's '{' (or the end of input)
-const AT_KEY: u32 = 1; // inside the envelope, before a key or '}'
-const AFTER_VALUE: u32 = 2; // inside the envelope, after a value: ',' or '}'
-const AT_EVENT: u32 = 3; // inside logEvents, before an element or ']'
-const AFTER_EVENT: u32 = 4; // inside logEvents, after an element: ',' or ']'
+// Where the walk stands. The first four are outside any object.
+const AT_TOP: u32 = 0; // between top-level values: '{', '[' or the end of input
+const ARRAY_START: u32 = 1; // just inside a top-level '[': an object or ']'
+const AT_ELEMENT: u32 = 2; // inside a top-level array, after ',': an object
+const AFTER_ELEMENT: u32 = 3; // inside a top-level array, after an object: ',' or ']'
+const AT_KEY: u32 = 4; // inside an object, before a key or '}'
+const AFTER_VALUE: u32 = 5; // inside an object, after a value: ',' or '}'
+const AT_EVENT: u32 = 6; // inside logEvents, before an element or ']'
+const AFTER_EVENT: u32 = 7; // inside logEvents, after an element: ',' or ']'
+
+// How a walk stopped.
+const WALK_END: u32 = 0; // the input ended properly
+const WALK_BAD: u32 = 1; // malformed
+const WALK_FULL: u32 = 2; // the batch is full; `cursor` is where to resume
 
 let inputLength: usize = 0;
 let cursor: usize = 0; // absolute address
-let state: u32 = AT_ENVELOPE;
+let state: u32 = AT_TOP;
+let inArray: bool = false; // the object being walked is an element of a top-level array
 let messageType: u32 = MESSAGE_NONE;
 let envelopeStatus: u32 = ENVELOPE_OK;
 let envelopes: u32 = 0;
@@ -50,11 +69,13 @@ let deferredEvents: usize = 0;
 let resumeAfter: usize = 0;
 let eventsDeferred: bool = false;
 let eventIndex: u32 = 0;
+let restChecked: bool = false; // see restEndsProperly
 
 export function beginEnvelope(length: u32): void {
   inputLength = <usize>length;
   cursor = inputPtr;
-  state = AT_ENVELOPE;
+  state = AT_TOP;
+  inArray = false;
   messageType = MESSAGE_NONE;
   envelopeStatus = ENVELOPE_OK;
   envelopes = 0;
@@ -63,6 +84,7 @@ export function beginEnvelope(length: u32): void {
   eventsDeferred = false;
   eventIndex = 0;
   beginMessages();
+  restChecked = false;
   resetInput();
   setResult(R_ENVELOPE, ENVELOPE_OK);
   setResult(R_MESSAGE_TYPE, MESSAGE_NONE);
@@ -71,8 +93,14 @@ export function beginEnvelope(length: u32): void {
   setResult(R_STREAM_LEN, 0);
 }
 
+/** The input is malformed: drop the batch being filled and report nothing read from it. */
 function malformed(): u32 {
   envelopeStatus = ENVELOPE_MALFORMED;
+  resetBatch();
+  messageType = MESSAGE_NONE;
+  setResult(R_OWNER_LEN, 0);
+  setResult(R_GROUP_LEN, 0);
+  setResult(R_STREAM_LEN, 0);
   return finish();
 }
 
@@ -99,19 +127,80 @@ function readMessageType(p: usize, end: usize): usize {
 }
 
 export function runCwl(): u32 {
+  const outcome = walk(cursor);
+  if (outcome == WALK_END) return finish();
+  if (outcome == WALK_BAD) return malformed();
+  // The first batch to leave before the end: nothing leaves unless the rest ends properly.
+  if (!restChecked) {
+    restChecked = true;
+    if (!restEndsProperly()) return malformed();
+  }
+  setResult(R_MESSAGE_TYPE, messageType);
+  return publish(STOP_FULL, cursor - inputPtr);
+}
+
+/** Walk the rest of the input from the cursor without taking records, then put the walk back where it was. */
+function restEndsProperly(): bool {
+  const savedState = state;
+  const savedInArray = inArray;
+  const savedMessageType = messageType;
+  const savedEnvelopes = envelopes;
+  const savedSawEvents = sawEvents;
+  const savedDeferredEvents = deferredEvents;
+  const savedResumeAfter = resumeAfter;
+  const savedEventsDeferred = eventsDeferred;
+  const savedEventIndex = eventIndex;
+  setCheckOnly(true);
+  const outcome = walk(cursor);
+  setCheckOnly(false);
+  state = savedState;
+  inArray = savedInArray;
+  messageType = savedMessageType;
+  envelopes = savedEnvelopes;
+  sawEvents = savedSawEvents;
+  deferredEvents = savedDeferredEvents;
+  resumeAfter = savedResumeAfter;
+  eventsDeferred = savedEventsDeferred;
+  eventIndex = savedEventIndex;
+  return outcome == WALK_END;
+}
+
+/** What follows an object just closed. */
+@inline
+function afterObject(): u32 {
+  return inArray ? AFTER_ELEMENT : AT_TOP;
+}
+
+/** An event (or message record) was emitted. */
+@inline
+function countEvent(): void {
+  eventIndex++;
+  if (!checkOnly) countLine();
+}
+
+function walk(from: usize): u32 {
   const end = inputPtr + inputLength;
-  let p = cursor;
+  let p = from;
   while (true) {
     p = skipWhitespace(p, end);
-    if (state == AT_ENVELOPE) {
-      if (p >= end) return finish();
+    if (state <= AFTER_ELEMENT) {
+      // Outside objects: the top level holds objects and arrays of objects, nothing else.
+      if (p >= end) return state == AT_TOP ? WALK_END : WALK_BAD;
       const first = load<u8>(p);
-      if (first == LBRACKET || first == COMMA || first == RBRACKET) {
-        // An array of records reads like a sequence of them.
+      if (state == AFTER_ELEMENT || (state == ARRAY_START && first == RBRACKET)) {
+        if (first == RBRACKET) state = AT_TOP;
+        else if (first == COMMA) state = AT_ELEMENT;
+        else return WALK_BAD;
         p++;
         continue;
       }
-      if (first != LBRACE) return malformed();
+      if (state == AT_TOP && first == LBRACKET) {
+        state = ARRAY_START;
+        p++;
+        continue;
+      }
+      if (first != LBRACE) return WALK_BAD;
+      inArray = state != AT_TOP;
       envelopes++;
       messageType = MESSAGE_NONE;
       sawEvents = false;
@@ -120,7 +209,7 @@ export function runCwl(): u32 {
       state = AT_KEY;
       continue;
     }
-    if (p >= end) return malformed();
+    if (p >= end) return WALK_BAD;
     const byte = load<u8>(p);
     if (state == AT_KEY || state == AFTER_VALUE) {
       if (byte == RBRACE) {
@@ -131,28 +220,28 @@ export function runCwl(): u32 {
           p = deferredEvents;
           state = AT_EVENT;
         } else {
-          state = AT_ENVELOPE;
+          state = afterObject();
         }
         continue;
       }
       if (state == AFTER_VALUE) {
-        if (byte != COMMA) return malformed();
+        if (byte != COMMA) return WALK_BAD;
         p++;
         state = AT_KEY;
         continue;
       }
-      if (byte != QUOTE) return malformed();
+      if (byte != QUOTE) return WALK_BAD;
       const keyClose = stringEnd(p, end);
-      if (keyClose == 0) return malformed();
+      if (keyClose == 0) return WALK_BAD;
       const keyStart = p + 1;
       const keyLen = keyClose - keyStart;
       p = skipWhitespace(keyClose + 1, end);
-      if (p >= end || load<u8>(p) != COLON) return malformed();
+      if (p >= end || load<u8>(p) != COLON) return WALK_BAD;
       p = skipWhitespace(p + 1, end);
-      if (p >= end) return malformed();
+      if (p >= end) return WALK_BAD;
       state = AFTER_VALUE;
       if (keyIs(keyStart, keyLen, KEY_LOG_EVENTS, 9)) {
-        if (load<u8>(p) != LBRACKET) return malformed();
+        if (load<u8>(p) != LBRACKET) return WALK_BAD;
         sawEvents = true;
         if (messageType == MESSAGE_CONTROL) {
           p = skipValue(p, end);
@@ -167,20 +256,18 @@ export function runCwl(): u32 {
         }
       } else if (keyIs(keyStart, keyLen, KEY_MESSAGE, 7)) {
         // A JSON record ({"message": "..."}, as Firehose and log shippers write them).
-        if (load<u8>(p) != QUOTE) return malformed();
+        if (load<u8>(p) != QUOTE) return WALK_BAD;
         const close = stringEnd(p, end);
-        if (close == 0) return malformed();
+        if (close == 0) return WALK_BAD;
         const outcome = emitMessage(p + 1, close, stringEscaped, eventIndex);
-        if (outcome == EVENT_BAD) return malformed();
+        if (outcome == EVENT_BAD) return WALK_BAD;
         if (outcome == EVENT_FULL) {
           state = AT_KEY;
           cursor = keyStart - 1;
-          setResult(R_MESSAGE_TYPE, messageType);
-          return publish(STOP_FULL, cursor - inputPtr);
+          return WALK_FULL;
         }
         sawEvents = true;
-        eventIndex++;
-        countLine();
+        countEvent();
         p = close + 1;
       } else if (keyIs(keyStart, keyLen, KEY_MESSAGE_TYPE, 11)) {
         p = readMessageType(p, end);
@@ -193,7 +280,7 @@ export function runCwl(): u32 {
       } else {
         p = skipValue(p, end);
       }
-      if (p == 0) return malformed();
+      if (p == 0) return WALK_BAD;
       continue;
     }
     // Inside logEvents.
@@ -202,30 +289,28 @@ export function runCwl(): u32 {
       if (resumeAfter != 0) {
         p = resumeAfter;
         resumeAfter = 0;
-        state = AT_ENVELOPE;
+        state = afterObject();
       } else {
         state = AFTER_VALUE;
       }
       continue;
     }
     if (state == AFTER_EVENT) {
-      if (byte != COMMA) return malformed();
+      if (byte != COMMA) return WALK_BAD;
       p++;
       state = AT_EVENT;
       continue;
     }
-    if (byte != LBRACE) return malformed();
+    if (byte != LBRACE) return WALK_BAD;
     const outcome = emitEvent(p, end, eventIndex);
-    if (outcome == EVENT_BAD) return malformed();
+    if (outcome == EVENT_BAD) return WALK_BAD;
     if (outcome == EVENT_FULL) {
       cursor = p;
-      setResult(R_MESSAGE_TYPE, messageType);
-      return publish(STOP_FULL, p - inputPtr);
+      return WALK_FULL;
     }
-    eventIndex++;
-    countLine();
+    countEvent();
     p = eventEnd;
     state = AFTER_EVENT;
   }
-  return STOP_END;
+  return WALK_END;
 }

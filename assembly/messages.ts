@@ -18,6 +18,9 @@ export const EVENT_BAD: u32 = 2;
 /** Where the event emitEvent last read ends (after its '}'). */
 export let eventEnd: usize = 0;
 
+/** A dry walk (cwl.ts) only checks what could fail, taking no records, results or scratch. */
+export let checkOnly: bool = false;
+
 // Lines of the event at the cursor already emitted by a previous (full) batch.
 let skipLines: u32 = 0;
 let scratchFloor: usize = 0;
@@ -28,6 +31,10 @@ export function beginMessages(): void {
   skipLines = 0;
   scratchFloor = scratchPtr;
   scratchTop = scratchPtr;
+}
+
+export function setCheckOnly(on: bool): void {
+  checkOnly = on;
 }
 
 /** A new batch over the same envelope: scratch used by the previous batch's messages is free again. */
@@ -52,6 +59,8 @@ export function metadata(p: usize, end: usize, ptrSlot: usize, lenSlot: usize): 
   if (close == 0) return 0;
   let start = p + 1;
   let stop = close;
+  // Checking, only a bad escape can fail (unescaped at scratchTop, not kept: see emitMessage).
+  if (checkOnly) return stringEscaped && unescapeString(start, stop, scratchTop) == 0 ? 0 : close + 1;
   if (stringEscaped) {
     const out = unescapeString(start, stop, scratchTop);
     if (out == 0) return 0;
@@ -108,6 +117,9 @@ export function emitEvent(p: usize, end: usize, index: u32): u32 {
 
 /** Tokenize the lines of the JSON string body [start, stop) (escaped: it holds backslashes). */
 export function emitMessage(start: usize, stop: usize, escaped: bool, index: u32): u32 {
+  // Checking, only a bad escape can fail. Unescaping at scratchTop without keeping the text stays
+  // in bounds: scratch in use never outgrows the part of the input read before the message.
+  if (checkOnly) return escaped && unescapeString(start, stop, scratchTop) == 0 ? EVENT_BAD : EVENT_DONE;
   let lineStart = start;
   let textEnd = stop;
   if (escaped) {

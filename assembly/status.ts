@@ -16,7 +16,7 @@ export const STOP_HEADER: u32 = 2; // a header line starts at the cursor; JS rea
 
 // Envelope status for CloudWatch Logs subscription payloads.
 export const ENVELOPE_OK: u32 = 0;
-export const ENVELOPE_MALFORMED: u32 = 1; // not a JSON object, or broken JSON
+export const ENVELOPE_MALFORMED: u32 = 1; // not JSON objects, or broken or cut JSON: no records are taken
 export const ENVELOPE_NO_EVENTS: u32 = 2; // valid JSON without a logEvents array (and not a control message)
 
 // messageType of an envelope.

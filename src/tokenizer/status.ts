@@ -17,7 +17,7 @@ export type StatusName = (typeof STATUS_NAMES)[number];
 
 export const STATUS_OK = 0;
 
-/** Why an envelope yielded fewer records than it seemed to hold. */
+/** Why an envelope yielded fewer records than it seemed to hold ('malformed': none at all). */
 export const ENVELOPE_STATUS_NAMES = ['ok', 'malformed', 'no_events'] as const;
 export type EnvelopeStatus = (typeof ENVELOPE_STATUS_NAMES)[number];
 

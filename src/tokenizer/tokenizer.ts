@@ -186,7 +186,11 @@ export class Tokenizer {
     return first.done ? this.#emptyBatch() : first.value;
   }
 
-  /** Tokenize an envelope of any size, a batch at a time. */
+  /**
+   * Tokenize JSON of any size (envelopes, message records, arrays of them), a batch at a time.
+   * JSON that does not end properly (cut, or followed by anything but whitespace) yields a single
+   * batch with no rows and envelope status 'malformed', even when it would have filled several.
+   */
   *cloudWatchBatches(json: Uint8Array): Generator<RecordBatch, void, undefined> {
     if (json.length > this.#maxInputBytes) {
       throw new VpcflowError('VPCFLOW_INPUT_TOO_LARGE', `CloudWatch Logs envelope of ${json.length} bytes exceeds maxInputBytes (${this.#maxInputBytes}); raise maxInputBytes if such envelopes are expected`);

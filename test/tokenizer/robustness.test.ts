@@ -1,7 +1,8 @@
 /**
  * The tokenizer never traps and never reads or writes out of bounds, whatever the bytes: random
- * input, mutated records and envelopes, in the release build and in the build that keeps WASM
- * bounds checks (asc --uncheckedBehavior never): 10^5 inputs per run, each as text and as JSON.
+ * input, mutated records, envelopes and JSON records, and JSON cut at any byte, in the release
+ * build and in the build that keeps WASM bounds checks (asc --uncheckedBehavior never): 10^5
+ * inputs per run, each as text and as JSON. Malformed JSON never yields a record.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -20,6 +21,7 @@ const ENVELOPE = JSON.stringify({
   logStream: 's',
   logEvents: LINES.map((message, i) => ({ id: String(i), timestamp: 1, message })),
 });
+const RECORDS = `[${LINES.map((message) => JSON.stringify({ message })).join(',')}]\n${JSON.stringify({ message: LINES.join('\n') })}`;
 
 /** Mutate bytes: flip, insert, delete, duplicate ranges; seeded by fast-check. */
 const mutated = (base: string) =>
@@ -44,11 +46,16 @@ function exercise(tokenizer: Tokenizer, bytes: Uint8Array, final: boolean): numb
     batch.toObjects();
     batch.errors();
   }
+  let batches = 0;
+  let jsonRows = 0;
   for (const batch of tokenizer.cloudWatchBatches(bytes)) {
-    rows += batch.length;
+    batches++;
+    jsonRows += batch.length;
     batch.toObjects();
+    // Nothing is taken from malformed JSON, and it is known before a first batch leaves.
+    if (batch.envelope!.status === 'malformed') expect([batches, jsonRows]).toEqual([1, 0]);
   }
-  return rows;
+  return rows + jsonRows;
 }
 
 describe.each(['release', 'checked'] as const)('fuzz (%s build)', (flavour) => {
@@ -64,10 +71,20 @@ describe.each(['release', 'checked'] as const)('fuzz (%s build)', (flavour) => {
     );
   });
 
-  it('mutated records, headers and envelopes', async () => {
+  it('JSON cut at any byte', async () => {
+    const tokenizer = await createTokenizer({ flavour, maxRecords: 1, maxLineBytes: 512, maxDictionary: 128 });
+    fc.assert(
+      fc.property(fc.constantFrom(ENVELOPE, RECORDS).chain((json) => fc.tuple(fc.constant(encode(json)), fc.nat(json.length))), ([json, at]) => {
+        exercise(tokenizer, json.subarray(0, at), true);
+      }),
+      { numRuns: runs / 10 },
+    );
+  });
+
+  it('mutated records, headers, envelopes and JSON records', async () => {
     const tokenizer = await createTokenizer({ flavour, maxRecords: 8, maxLineBytes: 512, maxDictionary: 128 });
     fc.assert(
-      fc.property(fc.oneof(mutated(LINES.join('\n')), mutated(ENVELOPE), mutated(`${LINES[0]}\r\n${LINES[2]}\n\n${LINES[1]}`)), fc.boolean(), (bytes, final) => {
+      fc.property(fc.oneof(mutated(LINES.join('\n')), mutated(ENVELOPE), mutated(RECORDS), mutated(`${LINES[0]}\r\n${LINES[2]}\n\n${LINES[1]}`)), fc.boolean(), (bytes, final) => {
         exercise(tokenizer, bytes, final);
       }),
       { numRuns: runs },
