@@ -2,6 +2,8 @@
  * Turning pipeline events into metric values: worker acks into counters, closed windows into
  * gauges. Series of a window's groups and top-K lists that are not in the newest window are
  * deleted, so label cardinality stays bounded by the group space and K, whatever the input.
+ * The gauges show the latest closed window of each size: an older window emitted afterwards (more
+ * of a window emitted before, from a partition catching up) is counted but never replaces them.
  */
 import { protocolName, type TopList, type WindowResult } from '../pipeline/window-results.js';
 import { STATUS_NAMES } from '../tokenizer/status.js';
@@ -22,6 +24,8 @@ export class MetricsPublisher {
   readonly #interfaceSums = new Map<string, number>();
   // Per gauge and window label, the label sets set for the latest window.
   readonly #series = new Map<LabelledGauge, Map<string, Labels[]>>();
+  // Per window label, the end of the window the gauges show.
+  readonly #latestEnd = new Map<string, number>();
 
   constructor(metrics: Metrics, sizes: readonly number[], interfaceCap: number) {
     this.#metrics = metrics;
@@ -106,9 +110,16 @@ export class MetricsPublisher {
     this.#metrics.topErrorBound.set({ window, list: name }, list.error_bound);
   }
 
-  window(result: WindowResult): void {
+  /**
+   * A window emitted. `latest`: it is the latest closed window of its size (not more of an older
+   * one: a catch-up window), so the window gauges show it.
+   */
+  window(result: WindowResult, latest = true): void {
     const m = this.#metrics;
     const window = result.window;
+    m.windowsClosed.inc({ window });
+    if (!latest || result.end < (this.#latestEnd.get(window) ?? -Infinity)) return;
+    this.#latestEnd.set(window, result.end);
     const groups = result.totals.map((g) => ({
       labels: { window, action: g.action ?? 'none', protocol: protocolName(g.protocol), log_status: g.log_status ?? 'none', direction: g.direction, traffic_class: g.traffic_class },
       g,
@@ -128,7 +139,6 @@ export class MetricsPublisher {
     this.#replace(m.windowPackets, window, sum((g) => g.packets));
     this.#replace(m.windowBytes, window, sum((g) => g.bytes));
     m.windowEnd.set({ window }, result.end);
-    m.windowsClosed.inc({ window });
     this.#top(m.topTalkers, window, result.top_talkers, 'talkers', (f) => ({ src: String(f.src), dst: String(f.dst) }));
     this.#top(m.topDestinations, window, result.top_destinations, 'destinations', (f) => ({ address: String(f.address) }));
     this.#top(m.topRejectedPorts, window, result.top_rejected_ports, 'rejected_ports', (f) => ({ protocol: String(f.protocol), port: String(f.port) }));

@@ -10,6 +10,12 @@
  * records went into has been emitted (CommitTracker), so after a crash the source resumes there
  * and the replay rebuilds the open windows. The closed-through time is passed with the commit so
  * replayed records of emitted windows are recognised as late and no window is emitted twice.
+ *
+ * A partition assigned while running (taken over from a replica that died) may bring records for
+ * windows closed here without it: they go into catch-up windows (window/accumulate.ts), which
+ * every close barrier returns; they are emitted flagged `partial` (more of a window emitted
+ * before), never as the latest window's gauges. While some wait, a barrier runs each second even
+ * when the watermark closes nothing. Their payloads are committed only after that (CommitTracker).
  */
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
@@ -45,7 +51,10 @@ export interface PipelineDeps {
   logger: Logger;
   registry: Registry;
   metrics: Metrics;
-  /** Each closed window, in order (for --windows-out and tests). */
+  /**
+   * Each closed window, in order of end per close (for --windows-out and tests); more of a window
+   * emitted before (a partition catching up) comes later, flagged `partial`.
+   */
   onWindow?: (result: WindowResult) => void | Promise<void>;
   /** Where undecodable payloads go (the workers return them when settings.deadLetters is set). */
   deadLetter?: DeadLetter;
@@ -60,6 +69,8 @@ export interface RunSummary {
   errors: number;
   filtered: number;
   late: Record<string, number>;
+  /** Records counted in catch-up windows (of partitions taken over while running), by window size. */
+  caughtUp: Record<string, number>;
   dropped: number;
   windows: number;
   workerRestarts: number;
@@ -93,12 +104,16 @@ export async function startPipeline(options: PipelineOptions, deps: PipelineDeps
   const tracker = new CommitTracker<string>();
   const inFlight = new Map<string, number>();
   const ending = new Set<string>();
-  const summary: RunSummary = { payloads: 0, payloadBytes: 0, records: 0, good: 0, errors: 0, filtered: 0, late: {}, dropped: 0, windows: 0, workerRestarts: 0, inputErrors: 0, openWindowsDiscarded: 0, seconds: 0 };
+  const summary: RunSummary = { payloads: 0, payloadBytes: 0, records: 0, good: 0, errors: 0, filtered: 0, late: {}, caughtUp: {}, dropped: 0, windows: 0, workerRestarts: 0, inputErrors: 0, openWindowsDiscarded: 0, seconds: 0 };
   let closedUpTo = options.settings.closedThrough;
   let closing: Promise<void> | null = null;
   let closeAgain = false;
   let incompleteFrom = Infinity;
   let partialFrom = Infinity;
+  // Close barriers begun; the one a catch-up payload waits for; whether a second has passed.
+  let barriers = 0;
+  let catchUpBarrier = 0;
+  let catchUpDue = false;
   const openWindows: number[][] = [];
 
   // A source that commits positions also stored how far windows had been emitted: windows up to
@@ -157,10 +172,20 @@ export async function startPipeline(options: PipelineOptions, deps: PipelineDeps
       const label = windowLabel(sizes[s]!);
       summary.late[label] = (summary.late[label] ?? 0) + count;
     });
+    // Catch-up windows go out with a barrier begun from now on (one begun before may have closed
+    // on the worker before it took this payload).
+    const caughtUp = ack.catchUp.some((count) => count > 0);
+    if (caughtUp) {
+      catchUpBarrier = barriers + 1;
+      ack.catchUp.forEach((count, s) => {
+        const label = windowLabel(sizes[s]!);
+        summary.caughtUp[label] = (summary.caughtUp[label] ?? 0) + count;
+      });
+    }
     summary.dropped += ack.droppedNoTime + ack.droppedFuture + ack.droppedWindowCap;
     openWindows[pool.workerOf(ack.partition)] = ack.openWindows;
     watermarks.observe(ack.partition, ack.maxEventTime);
-    const position = tracker.acked(ack.id, ack.lastWindowEnd);
+    const position = tracker.acked(ack.id, ack.lastWindowEnd, { barrier: caughtUp ? barriers + 1 : 0, catchingUp: ack.catchingUp });
     if (ack.undecodablePayload && ack.undecodable && deps.deadLetter) {
       deps.deadLetter.write({ source: source.name, partition: ack.partition, position: position ?? 'unknown', reason: ack.undecodable, payload: ack.undecodablePayload });
     }
@@ -173,11 +198,24 @@ export async function startPipeline(options: PipelineOptions, deps: PipelineDeps
     const upTo = watermark - lateness;
     const smallest = sizes[0]!;
     const crosses = upTo === Infinity ? closedUpTo !== Infinity : Math.floor(upTo / smallest) > Math.floor(closedUpTo / smallest);
-    if (!crosses) return;
+    // Catch-up windows wait at most about a second when the watermark closes nothing.
+    const catchUp = catchUpDue && catchUpBarrier > barriers;
+    if (!crosses && !catchUp) return;
+    const closedThrough = crosses ? upTo : closedUpTo;
+    const barrier = ++barriers;
+    catchUpDue = false;
     const begun = performance.now();
-    const partials = await pool.close(upTo);
-    closedUpTo = upTo;
-    for (const result of mergeWindows(partials, options.topK, options.pricePerGb)) {
+    const partials = await pool.close(closedThrough);
+    closedUpTo = closedThrough;
+    const reopened = partials.filter((partial) => partial.catchUp);
+    for (const result of mergeWindows(reopened, options.topK, options.pricePerGb)) {
+      result.partial = true;
+      publisher.window(result, false);
+      summary.windows++;
+      await deps.onWindow?.(result);
+    }
+    if (reopened.length > 0) logger.info({ windows: reopened.length }, 'emitted catch-up windows: more of windows emitted before, from partitions taken over while running');
+    for (const result of mergeWindows(reopened.length > 0 ? partials.filter((partial) => !partial.catchUp) : partials, options.topK, options.pricePerGb)) {
       if (result.end > incompleteFrom) result.incomplete = true;
       if (result.end > partialFrom) result.partial = true;
       publisher.window(result);
@@ -185,9 +223,9 @@ export async function startPipeline(options: PipelineOptions, deps: PipelineDeps
       await deps.onWindow?.(result);
     }
     metrics.stageDuration.observe({ stage: 'close' }, (performance.now() - begun) / 1000);
-    // Every window, of every size, ending at or before upTo has been emitted: that is the mark.
-    const closedThrough = upTo;
-    const safe = tracker.advance(closedThrough);
+    // Every window, of every size, ending at or before closedThrough has been emitted (and every
+    // catch-up window this barrier found): that is the mark.
+    const safe = tracker.advance(closedThrough, barrier);
     // Dead letters of the payloads being committed past are stored first.
     if (safe.size > 0 && source.commit) {
       await deps.deadLetter?.flush();
@@ -243,6 +281,7 @@ export async function startPipeline(options: PipelineOptions, deps: PipelineDeps
       metrics.queuePayloads.set({ worker: String(w) }, pool.inFlightCount(w));
     }
     sizes.forEach((size, s) => metrics.windowsOpen.set({ window: windowLabel(size) }, openWindows.reduce((sum, counts) => sum + (counts?.[s] ?? 0), 0)));
+    catchUpDue = true;
     scheduleClose();
   }, 1000);
   tick.unref();
@@ -266,6 +305,8 @@ export async function startPipeline(options: PipelineOptions, deps: PipelineDeps
         // Back after a rebalance: the source reads it again from its committed position, so
         // positions tracked from our earlier ownership must not be committed over it.
         tracker.drop(partition);
+        // Windows may have closed here without it: its records for them are caught up.
+        pool.assigned(partition);
       }
     },
     restore(marks: ReadonlyMap<string, number>): void {
@@ -283,7 +324,7 @@ export async function startPipeline(options: PipelineOptions, deps: PipelineDeps
     finish = resolve;
   });
 
-  const snapshot = (): RunSummary => ({ ...summary, late: { ...summary.late }, seconds: (now() - started) / 1000 });
+  const snapshot = (): RunSummary => ({ ...summary, late: { ...summary.late }, caughtUp: { ...summary.caughtUp }, seconds: (now() - started) / 1000 });
 
   /**
    * Close: every window is emitted and every position committed (on a stop, windows the watermark

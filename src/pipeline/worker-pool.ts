@@ -189,6 +189,14 @@ export class WorkerPool {
   }
 
   /**
+   * The partition is read from now on after windows may have closed without it (a Kafka
+   * assignment): its worker lets it catch up. Applies to its payloads submitted after this call.
+   */
+  assigned(partition: string): void {
+    this.#slots[this.workerOf(partition)]!.worker.postMessage({ type: 'assigned', partition } satisfies ToWorker);
+  }
+
+  /**
    * Send a payload to its partition's worker, transferring its bytes. Resolves once the worker
    * has room (backpressure): callers await it before reading more input.
    */

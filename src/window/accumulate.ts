@@ -8,6 +8,14 @@
  * partition's restored mark (emitted, with this partition's records, before a restart or by the
  * replica that owned the partition before a rebalance).
  *
+ * Catching up: a partition assigned while running (a Kafka rebalance; another replica died) is
+ * read again from its earlier owner's last commit, and windows this worker closed without it
+ * (while the group waited out the dead owner's session) may never have been emitted with its
+ * records. Until its own watermark reaches the windows closed here, such a partition's records
+ * are late only by its own watermark and its mark (and windows closed before this run started,
+ * whose marks say who emitted them); a record for a window closed here but above that goes into a
+ * catch-up window (window-store.ts) that the next close returns for main to emit as a partial.
+ *
  * Per good record: event time, filter, group cell (action × protocol × status × direction ×
  * class, looked up from the address kinds marked in a pass before), then per window size its
  * window's dense totals (or the late counter). The loop notes which smallest window each record
@@ -28,6 +36,9 @@ import { WindowCache } from './window-cache.js';
 import type { OpenWindow, WindowStore } from './window-store.js';
 
 const TWO_32 = 4294967296;
+/** Where parts of a prorated record went, besides open windows (#spread). */
+const SHARE_LATE = 1;
+const SHARE_CATCH_UP = 2;
 
 /** What one payload did, for main: counters, watermark input and the commit tracker. */
 export interface BatchOutcome {
@@ -43,6 +54,8 @@ export interface BatchOutcome {
   maxEventTime: number;
   /** Latest window end any record of the payload went into: the payload is safe to commit once that window closed. */
   lastWindowEnd: number;
+  /** Per window size: records counted (wholly or in part) in catch-up windows, emitted by the next close. */
+  catchUp: number[];
   /** Bytes per interface id in this payload. */
   interfaceBytes: Map<string, number>;
 }
@@ -58,6 +71,7 @@ export function emptyOutcome(sizes: number): BatchOutcome {
     droppedWindowCap: 0,
     maxEventTime: -Infinity,
     lastWindowEnd: -Infinity,
+    catchUp: new Array<number>(sizes).fill(0),
     interfaceBytes: new Map(),
   };
 }
@@ -80,6 +94,10 @@ export class Accumulator {
   readonly #processing = new Float64Array(CELLS * 3);
   readonly #partitionMax = new Map<string, number>();
   readonly #emittedThrough: Map<string, number>;
+  /** Partitions assigned while running whose watermark has not yet reached the windows closed here. */
+  readonly #catchingUp = new Set<string>();
+  /** Windows ending at or before this were closed before this worker started (the restored mark). */
+  readonly #closedAtStart: number;
   readonly #cache: WindowCache;
   /** Per-row scratch, sized for the largest batch (the tokenizer's maxRecords). */
   #srcKinds: Uint8Array;
@@ -89,6 +107,7 @@ export class Accumulator {
   constructor(store: WindowStore, classifier: Classifier, filter: RowFilter | null, settings: AccumulateSettings, maxRows: number, emittedThrough: ReadonlyMap<string, number> = new Map()) {
     this.#emittedThrough = new Map(emittedThrough);
     this.#store = store;
+    this.#closedAtStart = Math.min(...store.closedThrough);
     this.#classifier = classifier;
     this.#filter = filter;
     this.#settings = settings;
@@ -104,6 +123,19 @@ export class Accumulator {
    */
   raiseEmittedThrough(partition: string, mark: number): void {
     if (mark > (this.#emittedThrough.get(partition) ?? -Infinity)) this.#emittedThrough.set(partition, mark);
+  }
+
+  /**
+   * `partition` is read here from now on (assigned while running): until its own watermark reaches
+   * the windows closed here, its records for them go into catch-up windows (see the module docs).
+   */
+  assigned(partition: string): void {
+    this.#catchingUp.add(partition);
+  }
+
+  /** Whether `partition`'s records may still go into catch-up windows. */
+  catchingUp(partition: string): boolean {
+    return this.#catchingUp.has(partition);
   }
 
   /** Add the good records of `batch`, from `partition`, into the open windows and `outcome`. */
@@ -146,7 +178,10 @@ export class Accumulator {
     let maxEventTime = outcome.maxEventTime;
     let partitionMax = this.#partitionMax.get(partition) ?? -Infinity;
     // Windows up to here already hold this partition's replayed records (emitted before a restart).
-    const emitted = this.#emittedThrough.get(partition) ?? -Infinity;
+    // A partition catching up is late only by that and its own watermark, not by closedThrough.
+    const catchingUp = this.#catchingUp.has(partition);
+    const mark = this.#emittedThrough.get(partition) ?? -Infinity;
+    const emitted = catchingUp ? Math.max(mark, this.#closedAtStart) : mark;
     const behind = this.#settings.outOfOrdernessSeconds + this.#settings.allowedLatenessSeconds;
     let lastWindowEnd = outcome.lastWindowEnd;
     let good = 0;
@@ -209,7 +244,8 @@ export class Accumulator {
         const size = sizes[s]!;
         const entry = cache.entry(s, time);
         const windowStart = cache.starts[entry]!;
-        if (windowStart + size <= closedThrough[s]! || windowStart + size <= lateThrough) {
+        const windowEnd = windowStart + size;
+        if (windowEnd <= lateThrough || (windowEnd <= closedThrough[s]! && !catchingUp)) {
           outcome.late[s]!++;
           continue;
         }
@@ -225,16 +261,19 @@ export class Accumulator {
           if (s === 0) cache.indexes[entry] = indexIn(windows, window);
         }
         if (s === 0) rowWindow[row] = cache.indexes[entry]!;
-        if (windowStart + size > lastWindowEnd) lastWindowEnd = windowStart + size;
+        if (windowEnd > lastWindowEnd) lastWindowEnd = windowEnd;
         const cells = window.cells;
         cells[cell]! += 1;
+        let shares = windowEnd <= closedThrough[s]! ? SHARE_CATCH_UP : 0;
         if (!prorating || start >= time) {
           cells[cell + 1]! += packets;
           cells[cell + 2]! += bytes;
-        } else if (this.#spread(s, cell, packets, bytes, start, time, lateThrough, outcome)) {
-          // Part of the record fell in windows already closed: it is late there.
-          outcome.late[s]!++;
+        } else {
+          shares |= this.#spread(s, cell, packets, bytes, start, time, lateThrough, catchingUp, outcome);
         }
+        // Part of the record fell in windows already closed: it is late there.
+        if ((shares & SHARE_LATE) !== 0) outcome.late[s]!++;
+        if ((shares & SHARE_CATCH_UP) !== 0) outcome.catchUp[s]!++;
       }
     }
     outcome.good += good;
@@ -245,6 +284,8 @@ export class Accumulator {
     outcome.maxEventTime = maxEventTime;
     outcome.lastWindowEnd = lastWindowEnd;
     this.#partitionMax.set(partition, partitionMax);
+    // Caught up: nothing it sends from now on can fall in a closed window above its own watermark.
+    if (catchingUp && Math.max(partitionMax - behind, emitted) >= Math.max(...closedThrough)) this.#catchingUp.delete(partition);
     addHeavyHitters(batch, rows, outcome.interfaceBytes);
   }
 
@@ -257,14 +298,16 @@ export class Accumulator {
   /**
    * Prorate packets and bytes over size index `s`: every window [start, end) overlaps but the last
    * gets floor(value × overlap / duration), the last the remainder, so shares add up exactly.
-   * Returns whether some share fell in a window that is already closed (and was left out).
+   * Returns SHARE_LATE when some share fell in a window that is already closed (and was left out),
+   * SHARE_CATCH_UP when some went into a catch-up window (a partition catching up).
    */
-  #spread(s: number, cell: number, packets: number, bytes: number, start: number, end: number, lateThrough: number, outcome: BatchOutcome): boolean {
+  #spread(s: number, cell: number, packets: number, bytes: number, start: number, end: number, lateThrough: number, catchingUp: boolean, outcome: BatchOutcome): number {
     const store = this.#store;
     const size = store.sizes[s]!;
+    const closedThrough = store.closedThrough[s]!;
     const duration = end - start;
     const last = windowOf(end - 1, size);
-    let late = false;
+    let shares = 0;
     let givenPackets = 0;
     let givenBytes = 0;
     for (let w = windowOf(start, size); w <= last; w += size) {
@@ -273,8 +316,8 @@ export class Accumulator {
       const byteShare = w < last ? Math.floor((bytes * overlap) / duration) : bytes - givenBytes;
       givenPackets += packetShare;
       givenBytes += byteShare;
-      if (w + size <= store.closedThrough[s]! || w + size <= lateThrough) {
-        late = true;
+      if (w + size <= lateThrough || (w + size <= closedThrough && !catchingUp)) {
+        shares |= SHARE_LATE;
         continue;
       }
       const window = store.window(s, w);
@@ -282,10 +325,11 @@ export class Accumulator {
         outcome.droppedWindowCap++;
         continue;
       }
+      if (w + size <= closedThrough) shares |= SHARE_CATCH_UP;
       window.cells[cell + 1]! += packetShare;
       window.cells[cell + 2]! += byteShare;
     }
-    return late;
+    return shares;
   }
 
   /** The processing-time totals gathered since the last call, by group; then starts over. */

@@ -55,7 +55,16 @@ export interface MarkMessage {
   emittedThrough: number;
 }
 
-export type ToWorker = BatchMessage | CloseMessage | MarkMessage | { type: 'stop' };
+/**
+ * The partition is read here from now on, after windows may have closed without its records (a
+ * Kafka assignment): it catches up (see accumulate.ts). Sent before its mark and its payloads.
+ */
+export interface AssignedMessage {
+  type: 'assigned';
+  partition: string;
+}
+
+export type ToWorker = BatchMessage | CloseMessage | MarkMessage | AssignedMessage | { type: 'stop' };
 
 /** Counters of one payload (see accumulate.ts BatchOutcome), as plain data. */
 export interface AckMessage {
@@ -74,6 +83,13 @@ export interface AckMessage {
   droppedWindowCap: number;
   maxEventTime: number;
   lastWindowEnd: number;
+  /**
+   * Per window size: records counted in catch-up windows. Those windows go out with the next close
+   * barrier, so the payload is safe to commit only after a barrier begun once this ack was in.
+   */
+  catchUp: number[];
+  /** The partition is still catching up after this payload: its records may go into catch-up windows. */
+  catchingUp: boolean;
   /** Processing-time totals of the payload by group. */
   processing: TotalsGroup[];
   interfaceBytes: [interfaceId: string, bytes: number][];

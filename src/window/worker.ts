@@ -2,7 +2,8 @@
  * A window worker thread: owns one tokenizer and the open windows of the partitions main routes
  * to it. Decodes each payload (gzip, JSON envelopes and records, or text), tokenizes it, adds it
  * to the windows, and acks with its counters; closes windows when main's barrier says so; takes a
- * partition's emitted-windows mark when main passes one on (a partition taken over while running).
+ * partition's emitted-windows mark when main passes one on, and lets a partition assigned while
+ * running catch up (a partition taken over from another replica).
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { gunzipSync } from 'node:zlib';
@@ -130,6 +131,8 @@ function handleBatch(message: BatchMessage): void {
     droppedWindowCap: outcome.droppedWindowCap,
     maxEventTime: outcome.maxEventTime,
     lastWindowEnd: outcome.lastWindowEnd,
+    catchUp: outcome.catchUp,
+    catchingUp: accumulator.catchingUp(message.partition),
     processing: accumulator.takeProcessing(),
     interfaceBytes: [...outcome.interfaceBytes],
     undecodable: undecodable.reason,
@@ -146,6 +149,7 @@ port.on('message', (message: ToWorker) => {
     if (message.type === 'batch') handleBatch(message);
     else if (message.type === 'close') send({ type: 'closed', barrier: message.barrier, partials: store.close(message.upTo, accumulator.slots) });
     else if (message.type === 'mark') accumulator.raiseEmittedThrough(message.partition, message.emittedThrough);
+    else if (message.type === 'assigned') accumulator.assigned(message.partition);
     else port.close();
   } catch (error) {
     send({ type: 'failed', message: (error as Error).stack ?? String(error) });

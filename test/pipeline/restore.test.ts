@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { createMetrics } from '../../src/metrics/registry.js';
 import { startPipeline } from '../../src/pipeline/pipeline.js';
 import type { WindowResult } from '../../src/pipeline/window-results.js';
-import type { Source, SourceSink } from '../../src/sources/source.js';
+import { manualSource } from '../helpers/manual-source.js';
 import { baseSettings } from '../helpers/run-pipeline.js';
 
 const T = 1_700_000_400; // on a 10-minute boundary
@@ -21,28 +21,14 @@ const records = (...ends: number[]): Uint8Array =>
 
 describe('marks restored while running', () => {
   it("make a taken-over partition's records late up to its mark, even on a restarted worker", async () => {
-    let sink!: SourceSink;
-    let started!: () => void;
-    const running = new Promise<void>((resolve) => (started = resolve));
-    let finish!: () => void;
-    const finished = new Promise<void>((resolve) => (finish = resolve));
-    const source: Source = {
-      name: 'test',
-      ready: true,
-      stop() {},
-      async run(given) {
-        sink = given;
-        started();
-        await finished;
-      },
-    };
+    const { source, sink: given, end } = manualSource();
     const { registry, metrics } = createMetrics();
     const windows: WindowResult[] = [];
     const pipeline = await startPipeline(
       { settings: baseSettings(), workers: 1, maxInFlightBytes: 1 << 20, idleSeconds: 3600, topK: 10, interfaceCap: 10, pricePerGb: null, listen: null, once: true },
       { source, logger: pino({ level: 'silent' }), registry, metrics, onWindow: (w) => void windows.push(w) },
     );
-    await running;
+    const sink = await given;
     const processed = async (count: number): Promise<void> => {
       while (pipeline.summary().records < count) await sleep(5);
     };
@@ -64,7 +50,7 @@ describe('marks restored while running', () => {
 
     sink.endPartition('taken');
     sink.endPartition('own');
-    finish();
+    end();
     const summary = await pipeline.done;
     expect(summary.late).toEqual({ '1m': 3, '10m': 0 });
     // The restart lost the first payloads' open windows; the 10-minute window has the last record.
