@@ -2,7 +2,7 @@
  * `vpcflow bench [--format F] [--seconds S] [FILE]`: tokenizer throughput on your own data (or on
  * generated data), single thread, so deployments can be sized: records/s and MB/s.
  */
-import { startsJsonObject } from '../decode/detect.js';
+import { startsJson } from '../decode/detect.js';
 import { parseFormat } from '../format/format.js';
 import { createFlowGenerator, encodeLines } from '../generator/index.js';
 import { readChunks } from '../sources/file-chunks.js';
@@ -53,7 +53,7 @@ export async function benchCommand(argv: readonly string[], io: CommandIo): Prom
     io.stderr.write(`vpcflow bench: ${(error as Error).message}\n`);
     return 1;
   }
-  const json = startsJsonObject(bytes);
+  const json = startsJson(bytes);
   const tokenizer = await createTokenizer({ format });
   const pass = (): { records: number; errors: number } => {
     let records = 0;

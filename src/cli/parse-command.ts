@@ -3,7 +3,7 @@
  * (NDJSON, AWS field names, null for '-'). Bad records go to stderr with file, line and reason,
  * and are counted in the summary. Files may be plain or gzip, or CloudWatch Logs envelopes.
  */
-import { startsJsonObject } from '../decode/detect.js';
+import { startsJson } from '../decode/detect.js';
 import { parseFormat, type Format } from '../format/format.js';
 import { readChunks, STDIN } from '../sources/file-chunks.js';
 import { createTokenizer, type RecordBatch, type Tokenizer } from '../tokenizer/index.js';
@@ -55,7 +55,7 @@ async function parseFile(path: string, tokenizer: Tokenizer, format: Format, out
   const chunks = readChunks(path, io.stdin);
   const first = await chunks.next();
   if (first.done) return;
-  if (startsJsonObject(first.value)) {
+  if (startsJson(first.value)) {
     // A CloudWatch Logs envelope is one JSON document: read it whole.
     const parts = [first.value];
     for await (const chunk of chunks) parts.push(chunk);

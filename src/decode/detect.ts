@@ -14,11 +14,14 @@ export function isParquet(bytes: Uint8Array): boolean {
   return bytes.length >= 4 && bytes[0] === 0x50 && bytes[1] === 0x41 && bytes[2] === 0x52 && bytes[3] === 0x31;
 }
 
-/** Whether the first byte that is not whitespace opens a JSON object. */
-export function startsJsonObject(bytes: Uint8Array): boolean {
+/**
+ * Whether the first byte that is not whitespace opens a JSON document: an object (a CloudWatch
+ * Logs envelope, a record with a `message`) or an array of them. No flow-log text line starts so.
+ */
+export function startsJson(bytes: Uint8Array): boolean {
   for (const byte of bytes) {
     if (byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09) continue;
-    return byte === 0x7b;
+    return byte === 0x7b || byte === 0x5b;
   }
   return false;
 }

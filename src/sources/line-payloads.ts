@@ -7,7 +7,7 @@
  * Each payload is a buffer of its own (from the pipeline, which reuses them) filled once from the
  * incoming chunks (one copy per byte), which the pipeline then transfers to a worker without another.
  */
-import { startsJsonObject } from '../decode/detect.js';
+import { startsJson } from '../decode/detect.js';
 import { isHeaderLine } from '../format/format.js';
 
 const LF = 0x0a;
@@ -99,7 +99,7 @@ export async function* linePayloads(
         if (newline < 0 && size < targetBytes) continue;
         sniffed = true;
         const head = Buffer.concat(parts, Math.min(size, newline < 0 ? size : newline + 1));
-        json = startsJsonObject(head);
+        json = startsJson(head);
         if (!json && isHeaderLine(decoder.decode(head))) header = head;
       }
       if (json && size <= maxJsonBytes) continue;

@@ -5,6 +5,7 @@
  * call. A header line that changes the format switches it for the lines after it. A batch holds at
  * most `maxRecords` rows; `batches()` yields as many as the input needs, `tokenize()` expects one.
  */
+import { startsJson } from '../decode/detect.js';
 import { VpcflowError } from '../errors.js';
 import { MAX_FORMAT_FIELDS, parseFormat, sameFormat, type Format, type FormatInput } from '../format/format.js';
 import { RecordBatch, type BatchPosition } from './batch.js';
@@ -259,12 +260,6 @@ export class Tokenizer {
     this.#wasm.runText();
     return this.#batch({ lineBase: this.#lines, byteBase: this.#bytes }, false);
   }
-}
-
-/** Whether the first byte that is not whitespace opens a JSON object or array. */
-function startsJson(bytes: Uint8Array): boolean {
-  const first = bytes.find((byte) => byte !== 0x20 && byte !== 0x0a && byte !== 0x0d && byte !== 0x09);
-  return first === 0x7b || first === 0x5b;
 }
 
 function positive(name: string, value: number): number {

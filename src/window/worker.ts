@@ -7,7 +7,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { gunzipSync } from 'node:zlib';
-import { isGzip, startsJsonObject } from '../decode/detect.js';
+import { isGzip, startsJson } from '../decode/detect.js';
 import { deaggregate, isKplAggregate } from '../decode/kpl.js';
 import { parseFormat, sameFormat, type Format } from '../format/format.js';
 import { createTokenizerSync, STATUS_NAMES, type RecordBatch, type Tokenizer } from '../tokenizer/index.js';
@@ -93,7 +93,7 @@ function decode(payload: Uint8Array, undecodable: { reason: string | null }): { 
       }
     }
     if (bytes.length === 0) continue;
-    const json = startsJsonObject(bytes);
+    const json = startsJson(bytes);
     if (json && shape !== 'kpl') shape = shape === 'gzip_text' ? 'gzip_json' : 'json';
     pieces.push({ bytes, json });
   }

@@ -4,6 +4,7 @@
  * payload is counted in vpcflow_source_undecodable_payloads_total and goes to the dead letters
  * whole; well-formed JSON payloads around them are counted in full.
  */
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import type { DeadLetter } from '../../src/dead-letter/dead-letter.js';
 import { baseSettings, payloadSource, runPipeline } from '../helpers/run-pipeline.js';
@@ -39,5 +40,21 @@ describe('JSON payloads in the pipeline', () => {
     expect(summary.errors).toBe(0);
     expect(metrics).toMatch(/vpcflow_source_undecodable_payloads_total\{reason="envelope_malformed"\} 4\n/);
     expect(letters).toEqual(cut.map((payload, i) => ({ position: String(good.length + i + 1), reason: 'envelope_malformed', payload })));
+  });
+
+  it('an array of message records is read as JSON, plain or gzip, and a cut one is malformed', async () => {
+    const array = (count: number): string => `[${Array.from({ length: count }, () => `{"message":"${LINE}"}`).join(',')}]`;
+    const { summary, metrics } = await runPipeline(
+      payloadSource([
+        { partition: 'p0', text: array(3) },
+        { partition: 'p0', text: ` \n${array(2)}` },
+        { partition: 'p0', text: gzipSync(array(4)) },
+        { partition: 'p0', text: array(5).slice(0, -1) },
+      ]),
+      baseSettings({}),
+    );
+    expect(summary.good).toBe(3 + 2 + 4);
+    expect(summary.errors).toBe(0);
+    expect(metrics).toMatch(/vpcflow_source_undecodable_payloads_total\{reason="envelope_malformed"\} 1\n/);
   });
 });

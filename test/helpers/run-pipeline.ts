@@ -12,7 +12,8 @@ import type { WorkerSettings } from '../../src/window/protocol.js';
 
 export interface TestPayload {
   partition: string;
-  text: string;
+  /** Text, or bytes sent as they are (gzip). */
+  text: string | Uint8Array;
 }
 
 export function payloadSource(payloads: readonly TestPayload[]): Source {
@@ -30,7 +31,7 @@ export function payloadSource(payloads: readonly TestPayload[]): Source {
       let position = 0;
       for (const { partition, text } of payloads) {
         partitions.add(partition);
-        await sink.push({ partition, position: String(++position), payload: encoder.encode(text) });
+        await sink.push({ partition, position: String(++position), payload: typeof text === 'string' ? encoder.encode(text) : text });
       }
       for (const partition of partitions) sink.endPartition(partition);
       ready = false;
