@@ -199,26 +199,24 @@ export async function startPipeline(options: PipelineOptions, deps: PipelineDeps
     const smallest = sizes[0]!;
     const crosses = upTo === Infinity ? closedUpTo !== Infinity : Math.floor(upTo / smallest) > Math.floor(closedUpTo / smallest);
     // Catch-up windows wait at most about a second when the watermark closes nothing.
-    const catchUp = catchUpDue && catchUpBarrier > barriers;
-    if (!crosses && !catchUp) return;
+    const catchUpWaits = catchUpDue && catchUpBarrier > barriers;
+    if (!crosses && !catchUpWaits) return;
     const closedThrough = crosses ? upTo : closedUpTo;
     const barrier = ++barriers;
     catchUpDue = false;
     const begun = performance.now();
     const partials = await pool.close(closedThrough);
     closedUpTo = closedThrough;
+    // Catch-up windows first: more of windows emitted before, never the latest ones' gauges.
     const reopened = partials.filter((partial) => partial.catchUp);
-    for (const result of mergeWindows(reopened, options.topK, options.pricePerGb)) {
-      result.partial = true;
-      publisher.window(result, false);
-      summary.windows++;
-      await deps.onWindow?.(result);
-    }
+    const closed = partials.filter((partial) => !partial.catchUp);
+    const results = [
+      ...mergeWindows(reopened, options.topK, options.pricePerGb).map((result) => ({ result: { ...result, partial: true }, latest: false })),
+      ...mergeWindows(closed, options.topK, options.pricePerGb).map((result) => ({ result: { ...result, ...(result.end > incompleteFrom ? { incomplete: true } : {}), ...(result.end > partialFrom ? { partial: true } : {}) }, latest: true })),
+    ];
     if (reopened.length > 0) logger.info({ windows: reopened.length }, 'emitted catch-up windows: more of windows emitted before, from partitions taken over while running');
-    for (const result of mergeWindows(reopened.length > 0 ? partials.filter((partial) => !partial.catchUp) : partials, options.topK, options.pricePerGb)) {
-      if (result.end > incompleteFrom) result.incomplete = true;
-      if (result.end > partialFrom) result.partial = true;
-      publisher.window(result);
+    for (const { result, latest } of results) {
+      publisher.window(result, latest);
       summary.windows++;
       await deps.onWindow?.(result);
     }

@@ -64,6 +64,7 @@ export async function* linePayloads(
   let json = false;
   let consumed = 0;
   let emitted = 0;
+  let broke: { error: unknown } | null = null;
 
   /** Move the first `end` bytes of the parts into a payload of their own. */
   const cut = (end: number): LinePayload => {
@@ -111,11 +112,11 @@ export async function* linePayloads(
       }
     }
   } catch (error) {
-    // Input that breaks off (a truncated gzip file) still yields what was read before the break:
-    // its complete lines count, and the cut-off last one is reported as a bad record.
-    if (size > 0) yield cut(size);
-    throw error;
+    broke = { error };
   }
+  // Input that breaks off (a truncated gzip file) still yields what was read before the break:
+  // its complete lines count, and the cut-off last one is reported as a bad record.
   if (size > 0) yield cut(size);
   parts = [];
+  if (broke) throw broke.error;
 }
